@@ -1,0 +1,92 @@
+"""The one JSON API: each app's router mounted under /api/v1, one error format for all.
+
+Every error is `{"code": ..., "message": ...}` with a 4xx status; a bug is logged and answered
+with a 500 in the same shape, never an HTML page.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from grassroots import __version__
+from grassroots.core.errors import CoreErrorCode, DomainError
+from grassroots.geo.api import router as geo_router
+
+logger = logging.getLogger(__name__)
+
+api = NinjaAPI(
+    title="Grassroots API",
+    version="1",
+    description="Community governance and public service: cases, units, areas and more.",
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+
+
+class HealthOut(Schema):
+    status: str
+    version: str
+
+
+def _error(
+    request: HttpRequest, status: int, code: str, message: str, **extra: object
+) -> HttpResponse:
+    return api.create_response(request, {"code": code, "message": message, **extra}, status=status)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    fields = [".".join(str(p) for p in e.get("loc", ())[1:]) for e in exc.errors]
+    message = (
+        _("Invalid input: %s") % ", ".join(f for f in fields if f)
+        if fields
+        else _("Invalid input.")
+    )
+    return _error(request, 422, CoreErrorCode.INVALID, message, details=exc.errors)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, CoreErrorCode.NOT_AUTHENTICATED, _("Authentication required."))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, CoreErrorCode.NOT_FOUND, _("Not found."))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, "http_error", str(exc))
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("unhandled error in %s %s", request.method, request.path)
+    return _error(request, 500, "internal_error", _("Something went wrong on our side."))
+
+
+@api.get("/health", response=HealthOut, tags=["system"], auth=None)
+def health(request: HttpRequest) -> dict[str, str]:
+    """Liveness: the app answers without touching the database."""
+    return {"status": "ok", "version": __version__}
+
+
+api.add_router("/areas", geo_router, tags=["areas"])

@@ -1,0 +1,86 @@
+"""The only code that writes areas. Each write tells the in-memory index to rebuild."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import shapely
+from django.db import transaction
+from django.utils.translation import gettext as _
+from shapely.geometry import mapping, shape
+
+from grassroots.core import audit
+from grassroots.organizations.models import Unit
+
+from .errors import GeoError, GeoErrorCode
+from .models import Area
+
+
+def clean_geometry(geojson: dict[str, Any], *, label: str = "") -> shapely.Geometry:
+    """Parse a GeoJSON (multi)polygon; repair self-intersections; refuse anything else."""
+    try:
+        geom = shape(geojson)
+    except Exception as exc:  # shapely raises several types for malformed GeoJSON
+        raise GeoError(
+            GeoErrorCode.INVALID_GEOMETRY,
+            _("%(label)s: unreadable geometry (%(err)s).") % {"label": label, "err": exc},
+        ) from exc
+    if geom.geom_type not in ("Polygon", "MultiPolygon") or geom.is_empty:
+        raise GeoError(
+            GeoErrorCode.INVALID_GEOMETRY,
+            _("%(label)s: expected a Polygon or MultiPolygon, got %(type)s.")
+            % {"label": label, "type": geom.geom_type},
+        )
+    if not geom.is_valid:
+        geom = shapely.make_valid(geom)
+        polys = [
+            g for g in getattr(geom, "geoms", [geom]) if g.geom_type in ("Polygon", "MultiPolygon")
+        ]
+        if not polys:
+            raise GeoError(GeoErrorCode.INVALID_GEOMETRY, _("%s: the polygon has no area.") % label)
+        geom = shapely.union_all(polys)
+    minx, miny, maxx, maxy = geom.bounds
+    if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+        raise GeoError(
+            GeoErrorCode.INVALID_GEOMETRY,
+            _("%s: coordinates are not longitude/latitude in degrees.") % label,
+        )
+    return geom
+
+
+@transaction.atomic
+def set_area(
+    unit: Unit, *, geometry: dict[str, Any] | shapely.Geometry, source: str = "", actor: Any | None
+) -> Area:
+    """Give a unit its area (WGS84), replacing any earlier one; the index rebuilds after commit."""
+    geom = (
+        geometry
+        if isinstance(geometry, shapely.Geometry)
+        else clean_geometry(geometry, label=unit.code)
+    )
+    minx, miny, maxx, maxy = geom.bounds
+    area, created = Area.objects.update_or_create(
+        unit=unit,
+        defaults={
+            "geometry": mapping(geom),
+            "min_lng": minx,
+            "min_lat": miny,
+            "max_lng": maxx,
+            "max_lat": maxy,
+            "source": source[:300],
+        },
+    )
+    audit.record(
+        "geo.area.created" if created else "geo.area.updated",
+        actor=actor,
+        target=area,
+        summary=unit.code,
+    )
+    transaction.on_commit(_invalidate_index)
+    return area
+
+
+def _invalidate_index() -> None:
+    from .index import invalidate
+
+    invalidate()
