@@ -16,6 +16,9 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from grassroots import __version__
 from grassroots.core.errors import CoreErrorCode, DomainError
+from grassroots.accounts.api import router as auth_router
+from grassroots.cases.api import router as cases_router
+from grassroots.cases.api import categories_router, track_router
 from grassroots.geo.api import router as geo_router
 
 logger = logging.getLogger(__name__)
@@ -89,4 +92,8 @@ def health(request: HttpRequest) -> dict[str, str]:
     return {"status": "ok", "version": __version__}
 
 
+api.add_router("/auth", auth_router, tags=["auth"])
+api.add_router("/cases", cases_router)
+api.add_router("/track", track_router)
+api.add_router("/categories", categories_router)
 api.add_router("/areas", geo_router, tags=["areas"])

@@ -48,3 +48,25 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_type}#{self.target_id}"
+
+
+class CalendarDay(TimeStampedModel):
+    """The deployment's own word on one date: a working day or not, beating the packages.
+
+    Lets a deployment enter next year's official holiday arrangement (放假安排, with its
+    adjusted working days) before `chinesecalendar` knows it. Written only through
+    `core.services.set_calendar_day` / `delete_calendar_day`, which refresh the cache.
+    """
+
+    date = models.DateField(_("date"), unique=True)
+    is_workday = models.BooleanField(_("is a working day"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        kind = _("working day") if self.is_workday else _("rest day")
+        return f"{self.date:%Y-%m-%d} {kind}"

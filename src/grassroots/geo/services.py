@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import shapely
 from django.db import transaction
@@ -11,15 +13,31 @@ from shapely.geometry import mapping, shape
 
 from grassroots.core import audit
 from grassroots.organizations.models import Unit
+from grassroots.organizations.services import create_unit, move_unit, update_unit
 
+from .datum import Datum, geometry_to_wgs84
 from .errors import GeoError, GeoErrorCode
 from .models import Area
 
+if TYPE_CHECKING:
+    from .importer import PlannedArea
 
-def clean_geometry(geojson: dict[str, Any], *, label: str = "") -> shapely.Geometry:
-    """Parse a GeoJSON (multi)polygon; repair self-intersections; refuse anything else."""
+
+@dataclass
+class ImportResult:
+    """How many units an import created and how many it updated."""
+
+    created: int = 0
+    updated: int = 0
+
+
+def clean_geometry(
+    geojson: dict[str, Any], *, label: str = "", datum: Datum | str = Datum.WGS84
+) -> shapely.Geometry:
+    """Parse a GeoJSON (multi)polygon in `datum` into WGS84; repair self-intersections;
+    refuse anything else."""
     try:
-        geom = shape(geojson)
+        geom = geometry_to_wgs84(shape(geojson), datum)
     except Exception as exc:  # shapely raises several types for malformed GeoJSON
         raise GeoError(
             GeoErrorCode.INVALID_GEOMETRY,
@@ -84,3 +102,50 @@ def _invalidate_index() -> None:
     from .index import invalidate
 
     invalidate()
+
+
+@transaction.atomic
+def import_areas(
+    plan: Iterable[PlannedArea],
+    *,
+    level: str,
+    source: str,
+    actor: Any | None,
+    progress: Callable[[Iterable[PlannedArea]], Iterable[PlannedArea]] = iter,
+) -> ImportResult:
+    """Write a checked import plan (see `geo.importer.plan_import`) in one transaction.
+
+    A unit with the same code is updated (names, parent), not duplicated; every area is set.
+    """
+    result = ImportResult()
+    for item in progress(plan):
+        if item.existing is None:
+            unit = create_unit(
+                item.code,
+                level=level,
+                name_zh=item.name_zh,
+                name_en=item.name_en,
+                parent=item.parent,
+                actor=actor,
+            )
+            result.created += 1
+        else:
+            unit = _update_imported(item, actor=actor)
+            result.updated += 1
+        set_area(unit, geometry=item.geometry, source=source, actor=actor)
+    return result
+
+
+def _update_imported(item: PlannedArea, *, actor: Any | None) -> Unit:
+    unit = item.existing
+    assert unit is not None
+    changes = {
+        key: value
+        for key, value in (("name_zh", item.name_zh), ("name_en", item.name_en))
+        if value and getattr(unit, key) != value
+    }
+    if changes:
+        unit = update_unit(unit, actor=actor, **changes)
+    if item.parent is not None and unit.parent_id != item.parent.pk:
+        unit = move_unit(unit, parent=item.parent, actor=actor)
+    return unit

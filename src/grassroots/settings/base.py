@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "grassroots.accounts",
     "grassroots.organizations",
     "grassroots.geo",
+    "grassroots.cases",
     "grassroots.web",
     "grassroots.demo",
 ]
@@ -150,6 +151,17 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # How often a process checks whether the areas changed (another process may have imported).
 GEO_INDEX_REFRESH_SECONDS: float = env.float("GEO_INDEX_REFRESH_SECONDS", default=5.0)
+# Working time for case deadlines (core.worktime): country of the public-holiday calendar,
+# office hours as comma-separated HH:MM-HH:MM spans, and the zone they are read in.
+WORKING_CALENDAR_COUNTRY: str = env.str("WORKING_CALENDAR_COUNTRY", default="CN")
+OFFICE_HOURS: str = env.str("OFFICE_HOURS", default="09:00-12:00,13:30-18:00")
+WORKING_TIME_ZONE: str = env.str("WORKING_TIME_ZONE", default="") or TIME_ZONE
+# Days an API bearer token stays valid.
+API_TOKEN_DAYS: int = env.int("API_TOKEN_DAYS", default=30)
+# Anonymous case submissions allowed per client address per minute (0: no limit).
+CASE_INTAKE_RATE_PER_MINUTE: int = env.int("CASE_INTAKE_RATE_PER_MINUTE", default=30)
+# Days after closure during which a resident may still reopen a case.
+CASE_REOPEN_WINDOW_DAYS: int = env.int("CASE_REOPEN_WINDOW_DAYS", default=30)
 # A tile URL template for maps; empty means the unit boundaries are the base layer.
 MAP_TILE_URL: str = env.str("MAP_TILE_URL", default="")
 

@@ -1,0 +1,30 @@
+"""How API requests say who they are: a bearer token, the web session, or nobody."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
+from ninja.security import HttpBearer, SessionAuth
+
+from .services import user_for_token
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+def anonymous(request: HttpRequest) -> Any:
+    """Lets a request through without credentials (residents); `request.auth` is anonymous."""
+    if request.headers.get("Authorization"):
+        return None  # a bad credential must not silently become an anonymous request
+    return AnonymousUser()
+
+
+STAFF = [BearerToken(), SessionAuth()]
+ANYONE = [BearerToken(), SessionAuth(), anonymous]

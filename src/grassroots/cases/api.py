@@ -1,0 +1,350 @@
+"""Case endpoints: intake, lists, details, one action endpoint per service, tracking."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
+
+from grassroots.accounts.auth import ANYONE, STAFF
+from grassroots.core import ratelimit
+from grassroots.organizations.models import Unit
+from grassroots.organizations.querysets import subtree_q
+
+from . import presenters, services
+from . import schemas as s
+from .codes import normalize_tracking_code
+from .enums import Channel
+from .errors import CaseError, CaseErrorCode
+from .models import Case, CaseAssignment, Category, ExtensionRequest
+from .permissions import Scope, access_case, is_owner, may_reveal, visible_cases
+from .workflow import Action
+
+router = Router(tags=["cases"])
+track_router = Router(tags=["tracking"])
+categories_router = Router(tags=["categories"])
+RESIDENT_CHANNELS = {Channel.WEB, Channel.MOBILE, Channel.API}
+
+
+def _user(request: HttpRequest) -> Any:
+    return request.user if getattr(request.user, "is_authenticated", False) else request.auth
+
+
+def _unit(code: str) -> Unit:
+    unit = Unit.objects.filter(code=code, is_active=True).first()
+    if unit is None:
+        raise CaseError(CaseErrorCode.UNKNOWN_UNIT, _("Unknown unit “%s”.") % code)
+    return unit
+
+
+def _draft(body: s.CaseIn, user: Any) -> services.CaseDraft:
+    staff = getattr(user, "is_authenticated", False) and user.memberships.exists()
+    if body.channel not in RESIDENT_CHANNELS and not staff:
+        raise CaseError(CaseErrorCode.INVALID,
+                        _("channel: “%s” is entered by staff only.") % body.channel)  # fmt: skip
+    resident = body.resident or s.ResidentIn()
+    return services.CaseDraft(
+        kind=body.kind, subject=body.subject, description=body.description,
+        category=body.category, priority=body.priority, channel=body.channel,
+        lat=body.lat, lng=body.lng, datum=body.datum, address=body.address,
+        resident_name=resident.name, resident_phone=resident.phone,
+        resident_id_number=resident.id_number, resident_email=resident.email,
+        anonymous=body.anonymous, confidential=body.confidential,
+    )  # fmt: skip
+
+
+@router.post("", response={201: s.CaseCreatedOut}, auth=ANYONE)
+def submit(request: HttpRequest, body: s.CaseIn, response: HttpResponse) -> Status[Any]:
+    """Submit a case (residents may be anonymous). Send an `Idempotency-Key` header so that a
+    retried submission returns the same case instead of creating a second one."""
+    user = _user(request)
+    if not getattr(user, "is_authenticated", False) and not ratelimit.allow(
+        request, "intake", settings.CASE_INTAKE_RATE_PER_MINUTE
+    ):
+        raise CaseError(CaseErrorCode.RATE_LIMITED, _("Too many submissions; wait a minute."),
+                        status=429)  # fmt: skip
+    key = (request.headers.get("Idempotency-Key") or "").strip()[:150] or None
+    result = services.submit_case(_draft(body, user), actor=user, idempotency_key=key)
+    if not result.created:
+        response["Idempotent-Replayed"] = "true"
+    case = result.case
+    return Status(201, {
+        "id": case.pk, "tracking_code": case.tracking_code, "secret": case.secret,
+        "status": case.status, "unit": presenters.unit_ref(case.unit),
+        "place": presenters.unit_ref(case.place_unit), "deadlines": presenters.deadlines(case),
+        "track_url": f"/api/v1/track/{case.tracking_code}",
+    })  # fmt: skip
+
+
+def _filtered(user: Any, f: s.CaseFilters) -> Any:
+    qs = visible_cases(user).select_related("unit", "place_unit", "category")
+    if f.status:
+        qs = qs.filter(status__in=f.status.split(","))
+    if f.unit:
+        qs = qs.filter(subtree_q(_unit(f.unit).path, field="unit__path"))
+    if f.category:
+        qs = qs.filter(Q(category__code=f.category) | Q(category__parent__code=f.category))
+    if f.overdue is not None:
+        overdue = Q(pk__in=Case.objects.overdue(timezone.now()).values("pk"))
+        qs = qs.filter(overdue) if f.overdue else qs.exclude(overdue)
+    if f.text:
+        qs = qs.filter(Q(subject__icontains=f.text) | Q(description__icontains=f.text)
+                       | Q(tracking_code=normalize_tracking_code(f.text)))  # fmt: skip
+    tz = timezone.get_current_timezone()
+    if f.received_from:
+        qs = qs.filter(received_at__gte=datetime.combine(f.received_from, time.min, tz))
+    if f.received_to:
+        qs = qs.filter(received_at__lte=datetime.combine(f.received_to, time.max, tz))
+    return qs
+
+
+@router.get("", response=s.CasePage, auth=STAFF)
+def list_cases(request: HttpRequest, filters: Query[s.CaseFilters]) -> dict[str, Any]:
+    """The cases you may see, newest first, filtered and paginated."""
+    qs = _filtered(_user(request), filters)
+    start = (filters.page - 1) * filters.page_size
+    items = list(qs[start : start + filters.page_size])
+    return {"items": [presenters.summary(c) for c in items], "count": qs.count(),
+            "page": filters.page, "page_size": filters.page_size}  # fmt: skip
+
+
+def _detail(request: HttpRequest, case_id: int) -> dict[str, Any]:
+    user = _user(request)
+    case = access_case(user, case_id)
+    return presenters.detail(case, user, Scope.of(user))
+
+
+@router.get("/{int:case_id}", response=s.CaseOut, auth=STAFF)
+def get_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
+    """One case with its timeline, units, and the actions you may take now."""
+    return _detail(request, case_id)
+
+
+@router.post("/{int:case_id}/resident", response=s.ResidentOut, auth=STAFF)
+def reveal_resident(request: HttpRequest, case_id: int, body: s.RevealIn) -> Any:
+    """The resident unmasked, for roles that need it; every call is logged with its reason."""
+    user = _user(request)
+    case = access_case(user, case_id)
+    if not may_reveal(user, case):
+        raise CaseError(CaseErrorCode.FORBIDDEN, _("Your role may not see this resident."),
+                        status=403)  # fmt: skip
+    resident = services.reveal_resident(case, reason=body.reason, actor=user)
+    if resident is None:
+        raise CaseError(CaseErrorCode.NOT_FOUND, _("This case has no resident on record."),
+                        status=404)  # fmt: skip
+    return presenters.resident_out(resident, masked=False)
+
+
+def _act(request: HttpRequest, case_id: int, action: Action, **kw: Any) -> tuple[Any, Case]:
+    user = _user(request)
+    return user, access_case(user, case_id, action, **kw)
+
+
+@router.post("/{int:case_id}/dispatch", response=s.CaseOut, auth=STAFF)
+def dispatch(request: HttpRequest, case_id: int, body: s.DispatchIn) -> Any:
+    """Give a case in the dispatch queue to a unit."""
+    user, case = _act(request, case_id, Action.DISPATCH)
+    services.dispatch_case(case, unit=_unit(body.unit), actor=user, note=body.note)
+    return _detail(request, case_id)
+
+
+@router.post("/{int:case_id}/accept", response=s.CaseOut, auth=STAFF)
+def accept(request: HttpRequest, case_id: int, body: s.NoteIn) -> Any:
+    """The unit accepts the case and has contacted the resident."""
+    user, case = _act(request, case_id, Action.ACCEPT)
+    services.accept_case(case, actor=user, note=body.note)
+    return _detail(request, case_id)
+
+
+@router.post("/{int:case_id}/return", response={200: s.CaseOut, 204: None}, auth=STAFF)
+def return_(request: HttpRequest, case_id: int, body: s.ReasonIn) -> Any:
+    """Send a wrongly routed case back to the dispatch queue, with the reason."""
+    user, case = _act(request, case_id, Action.RETURN)
+    services.return_case(case, reason=body.reason, actor=user)
+    return _detail(request, case_id) if _still_visible(user, case_id) else _gone(case_id)
+
+
+@router.post("/{int:case_id}/transfer", response={200: s.CaseOut, 204: None}, auth=STAFF)
+def transfer(request: HttpRequest, case_id: int, body: s.TransferIn) -> Any:
+    """Hand the case on to another unit."""
+    target = _unit(body.unit)
+    user, case = _act(request, case_id, Action.TRANSFER, target=target)
+    services.transfer_case(case, unit=target, reason=body.reason, actor=user)
+    return _detail(request, case_id) if _still_visible(user, case_id) else _gone(case_id)
+
+
+@router.post("/{int:case_id}/cohandle", response=s.CaseOut, auth=STAFF)
+def cohandle(request: HttpRequest, case_id: int, body: s.CohandleIn) -> Any:
+    """Add supporting units, each with its part; `summon` for a street's whistle (吹哨)."""
+    user, case = _act(request, case_id, Action.SUMMON if body.summon else Action.COHANDLE)
+    parts = [(_unit(p.unit), p.part) for p in body.units]
+    services.add_supporting_units(case, parts=parts, summon=body.summon, actor=user)
+    return _detail(request, case_id)
+
+
+@router.post("/{int:case_id}/part-done", response=s.CaseOut, auth=STAFF)
+def part_done(request: HttpRequest, case_id: int, body: s.PartDoneIn) -> Any:
+    """A supporting unit reports its part done."""
+    user, case = _act(request, case_id, Action.PART_DONE)
+    assignment = CaseAssignment.objects.filter(pk=body.assignment, case=case).first()
+    if assignment is None or not Scope.of(user).covers(assignment.unit, frozenset(
+            {"handler", "grid_worker"})):  # fmt: skip
+        raise CaseError(CaseErrorCode.FORBIDDEN, _("This part is not yours."), status=403)
+    services.complete_part(assignment, result=body.result, actor=user)
+    return _detail(request, case_id)
+
+
+@router.post("/{int:case_id}/extend", response=s.CaseOut, auth=STAFF)
+def extend(request: HttpRequest, case_id: int, body: s.ExtendIn) -> Any:
+    """Ask for more working days; a supervisor decides."""
+    user, case = _act(request, case_id, Action.EXTEND)
+    services.request_extension(case, working_days=body.working_days, reason=body.reason,
+                               actor=user)  # fmt: skip
+    return _detail(request, case_id)
+
+
+@router.post("/{int:case_id}/approve-extension", response=s.CaseOut, auth=STAFF)
+def approve_extension(request: HttpRequest, case_id: int, body: s.DecideExtensionIn) -> Any:
+    """Approve (the deadline moves) or deny an extension request."""
+    user, case = _act(request, case_id, Action.APPROVE_EXTENSION)
+    extension = ExtensionRequest.objects.filter(pk=body.extension, case=case).first()
+    if extension is None:
+        raise CaseError(CaseErrorCode.NOT_FOUND, _("No such extension request."), status=404)
+    services.decide_extension(extension, approve=body.approve, note=body.note, actor=user)
+    return _detail(request, case_id)
+
+
+@router.post("/{int:case_id}/supervise", response=s.CaseOut, auth=STAFF)
+def supervise(request: HttpRequest, case_id: int, body: s.NoteIn) -> Any:
+    """Press the handling unit (督办)."""
+    user, case = _act(request, case_id, Action.SUPERVISE)
+    services.supervise_case(case, note=body.note, actor=user)
+    return _detail(request, case_id)
+
+
+@router.post("/{int:case_id}/reply", response=s.CaseOut, auth=STAFF)
+def reply(request: HttpRequest, case_id: int, body: s.ReplyIn) -> Any:
+    """Answer the resident."""
+    user, case = _act(request, case_id, Action.REPLY)
+    services.reply_case(case, reply=body.reply, actor=user)
+    return _detail(request, case_id)
+
+
+@router.post("/{int:case_id}/follow-up", response=s.CaseOut, auth=STAFF)
+def follow_up(request: HttpRequest, case_id: int, body: s.FollowUpIn) -> Any:
+    """Record the resident's verdict from a follow-up call (回访)."""
+    user, case = _act(request, case_id, Action.FOLLOW_UP)
+    services.follow_up_case(case, resolved=body.resolved, satisfaction=body.satisfaction,
+                            comment=body.comment, actor=user)  # fmt: skip
+    return _detail(request, case_id)
+
+
+@router.post("/{int:case_id}/reopen", response=s.CaseOut, auth=STAFF)
+def reopen(request: HttpRequest, case_id: int, body: s.ReasonIn) -> Any:
+    """Reopen: the resident says it was not solved."""
+    user, case = _act(request, case_id, Action.REOPEN)
+    services.reopen_case(case, reason=body.reason, actor=user)
+    return _detail(request, case_id)
+
+
+@router.post("/{int:case_id}/close", response=s.CaseOut, auth=STAFF)
+def close(request: HttpRequest, case_id: int, body: s.NoteIn) -> Any:
+    """Close an answered case."""
+    user, case = _act(request, case_id, Action.CLOSE)
+    services.close_case(case, note=body.note, actor=user)
+    return _detail(request, case_id)
+
+
+@router.post("/{int:case_id}/merge", response=s.CaseOut, auth=STAFF)
+def merge(request: HttpRequest, case_id: int, body: s.MergeIn) -> Any:
+    """Merge this duplicate into a parent case."""
+    user, case = _act(request, case_id, Action.MERGE)
+    parent = _case_by_reference(body.into)
+    if parent is None:
+        raise CaseError(CaseErrorCode.NOT_FOUND, _("No such case to merge into."), status=404)
+    access_case(user, parent.pk)
+    services.merge_case(case, into=parent, note=body.note, actor=user)
+    return _detail(request, case_id)
+
+
+@router.post("/{int:case_id}/reject", response=s.CaseOut, auth=STAFF)
+def reject(request: HttpRequest, case_id: int, body: s.ReasonIn) -> Any:
+    """Reject (spam, out of scope) with a reason the resident sees."""
+    user, case = _act(request, case_id, Action.REJECT)
+    services.reject_case(case, reason=body.reason, actor=user)
+    return _detail(request, case_id)
+
+
+def _case_by_reference(text: str) -> Case | None:
+    """A case named by its tracking code (12 digits, spaces or dashes allowed) or its id."""
+    code = normalize_tracking_code(text)
+    if len(code) == 12:
+        return Case.objects.filter(tracking_code=code).first()
+    return Case.objects.filter(pk=int(code)).first() if code.isdigit() else None
+
+
+def _still_visible(user: Any, case_id: int) -> bool:
+    return visible_cases(user).filter(pk=case_id).exists()
+
+
+def _gone(case_id: int) -> Any:
+    """After a return or transfer the unit may no longer see the case: say it left."""
+    return HttpResponse(status=204)
+
+
+@categories_router.get("", response=list[s.CategoryRef], auth=None)
+def categories(request: HttpRequest) -> list[dict[str, str]]:
+    """Active categories, parents before children."""
+    return [{"code": c.code, "name": c.name} for c in Category.objects.filter(is_active=True)]
+
+
+# Residents: track by code + secret, rate the answer, reopen.
+def _own_case(request: HttpRequest, code: str, secret: str) -> Case:
+    if not ratelimit.allow(request, "track", 60):
+        raise CaseError(CaseErrorCode.RATE_LIMITED, _("Too many lookups; wait a minute."),
+                        status=429)  # fmt: skip
+    case = Case.objects.select_related("unit", "category").filter(
+        tracking_code=normalize_tracking_code(code)
+    ).first()  # fmt: skip
+    user = _user(request)
+    if case is not None and (is_owner(user, case) or _secret_ok(case, secret)):
+        return case
+    raise CaseError(CaseErrorCode.NOT_FOUND, _("No case with this tracking code and secret."),
+                    status=404)  # fmt: skip
+
+
+def _secret_ok(case: Case, secret: str) -> bool:
+    import hmac
+
+    return bool(secret) and hmac.compare_digest(case.secret, secret.strip().upper())
+
+
+@track_router.get("/{code}", response=s.TrackOut, auth=ANYONE)
+def track(request: HttpRequest, code: str, secret: str = "") -> dict[str, Any]:
+    """Follow your case with its tracking code and secret (or logged in as its submitter)."""
+    return presenters.track(_own_case(request, code, secret))
+
+
+@track_router.post("/{code}/follow-up", response=s.TrackOut, auth=ANYONE)
+def resident_follow_up(request: HttpRequest, code: str, body: s.ResidentFollowUpIn) -> Any:
+    """Rate the answer: was it solved, how satisfied are you."""
+    case = _own_case(request, code, body.secret)
+    services.follow_up_case(case, resolved=body.resolved, satisfaction=body.satisfaction,
+                            comment=body.comment, actor=services.RESIDENT)  # fmt: skip
+    return presenters.track(Case.objects.get(pk=case.pk))
+
+
+@track_router.post("/{code}/reopen", response=s.TrackOut, auth=ANYONE)
+def resident_reopen(request: HttpRequest, code: str, body: s.ResidentReopenIn) -> Any:
+    """It was not solved: reopen the case with a comment."""
+    case = _own_case(request, code, body.secret)
+    services.reopen_case(case, reason=body.reason, actor=services.RESIDENT)
+    return presenters.track(Case.objects.get(pk=case.pk))
+
+

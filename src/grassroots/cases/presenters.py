@@ -1,0 +1,130 @@
+"""Turning cases into API and page data: masked people, resident-safe timelines, actions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from grassroots.organizations.models import Unit
+
+from .enums import CaseEventType, CaseStatus
+from .masking import mask_email, mask_id_number, mask_name, mask_phone
+from .models import Case, CaseEvent, Category, Resident
+from .permissions import Scope, may
+from .workflow import Action, actions_in
+
+
+def unit_ref(unit: Unit | None) -> dict[str, str] | None:
+    return {"code": unit.code, "name": unit.name, "level": unit.level} if unit else None
+
+
+def category_ref(category: Category | None) -> dict[str, str] | None:
+    return {"code": category.code, "name": category.name} if category else None
+
+
+def is_overdue(case: Case, now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    waiting = case.status in (CaseStatus.DISPATCHED, CaseStatus.ACCEPTED, CaseStatus.RECEIVED)
+    return bool(waiting and case.resolve_due and case.resolve_due < now)
+
+
+def deadlines(case: Case) -> dict[str, Any]:
+    return {"respond_due": case.respond_due, "resolve_due": case.resolve_due,
+            "overdue": is_overdue(case)}  # fmt: skip
+
+
+def resident_out(resident: Resident | None, *, masked: bool = True) -> dict[str, Any] | None:
+    if resident is None:
+        return None
+    if not masked:
+        return {"name": resident.name, "phone": resident.phone, "id_number": resident.id_number,
+                "email": resident.email, "masked": False}  # fmt: skip
+    return {"name": mask_name(resident.name), "phone": mask_phone(resident.phone),
+            "id_number": mask_id_number(resident.id_number), "email": mask_email(resident.email),
+            "masked": True}  # fmt: skip
+
+
+def summary(case: Case) -> dict[str, Any]:
+    return {
+        "id": case.pk, "tracking_code": case.tracking_code, "kind": case.kind,
+        "channel": case.channel, "subject": case.subject,
+        "category": category_ref(case.category), "priority": case.priority,
+        "status": case.status, "unit": unit_ref(case.unit), "place": unit_ref(case.place_unit),
+        "received_at": case.received_at, "deadlines": deadlines(case),
+    }  # fmt: skip
+
+
+def event_out(event: CaseEvent, *, for_resident: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "type": event.type,
+        "label": str(CaseEventType(event.type).label),
+        "at": event.at,
+        "unit": unit_ref(event.unit),
+        "from_status": event.from_status,
+        "to_status": event.to_status,
+    }
+    if for_resident:
+        out["note"] = event.public_note
+    else:
+        out.update(actor=event.actor_label, note=event.note or event.public_note,
+                   public=event.public)  # fmt: skip
+    return out
+
+
+def available_actions(user: Any, case: Case, scope: Scope) -> list[str]:
+    """The actions this user may take on this case now (state and role both allow)."""
+    names = []
+    for action in actions_in(case.status):
+        if action == Action.TRANSFER:
+            ok = may(user, case, action, scope=scope, target=case.unit)
+        else:
+            ok = may(user, case, action, scope=scope)
+        if ok:
+            names.append(action.value)
+    return names
+
+
+def detail(case: Case, user: Any, scope: Scope) -> dict[str, Any]:
+    """The staff view of a case; the resident is masked (a logged reveal shows more)."""
+    return {
+        **summary(case),
+        "description": case.description, "lat": case.lat, "lng": case.lng,
+        "address": case.address, "resident": resident_out(case.resident),
+        "anonymous": case.anonymous, "confidential": case.confidential, "reply": case.reply,
+        "rejection_reason": case.rejection_reason, "resolved": case.resolved,
+        "satisfaction": case.satisfaction, "followup_comment": case.followup_comment,
+        "parent": case.parent.tracking_code if case.parent else None,
+        "merged": list(case.merged_cases.values_list("tracking_code", flat=True)),
+        "return_count": case.return_count, "reopen_count": case.reopen_count,
+        "supervise_count": case.supervise_count,
+        "assignments": [
+            {"id": a.pk, "unit": unit_ref(a.unit), "role": a.role, "via": a.via,
+             "status": a.status, "part": a.part, "result": a.result}
+            for a in case.assignments.all()
+        ],
+        "extensions": list(case.extensions.values(
+            "id", "working_days", "reason", "status", "created_at")),
+        "timeline": [event_out(e, for_resident=False)
+                     for e in case.events.select_related("unit")],
+        "actions": available_actions(user, case, scope),
+    }  # fmt: skip
+
+
+def track(case: Case) -> dict[str, Any]:
+    """What the resident sees: no staff names, no internal notes, no other people."""
+    events = case.events.filter(public=True).select_related("unit")
+    return {
+        "tracking_code": case.tracking_code, "status": case.status,
+        "status_label": str(CaseStatus(case.status).label), "kind": case.kind,
+        "subject": case.subject, "category": category_ref(case.category),
+        "unit": unit_ref(case.unit), "received_at": case.received_at,
+        "deadlines": deadlines(case), "reply": case.reply,
+        "rejection_reason": case.rejection_reason, "resolved": case.resolved,
+        "satisfaction": case.satisfaction,
+        "timeline": [event_out(e, for_resident=True) for e in events],
+        "can_follow_up": case.status == CaseStatus.REPLIED,
+        "can_reopen": case.status in (CaseStatus.REPLIED, CaseStatus.FOLLOWED_UP,
+                                      CaseStatus.CLOSED),
+    }  # fmt: skip

@@ -1,0 +1,247 @@
+"""API shapes for cases: In, Out and one body per action."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ninja import Field, Schema
+
+
+class ResidentIn(Schema):
+    name: str = Field("", max_length=100)
+    phone: str = Field("", max_length=32)
+    id_number: str = Field("", max_length=32)
+    email: str = Field("", max_length=254)
+
+
+class CaseIn(Schema):
+    kind: str = Field(..., description="complaint, help, consultation, suggestion, praise, petition")
+    subject: str = Field("", max_length=200)
+    description: str = Field("", max_length=5000)
+    category: str | None = Field(None, max_length=64, description="category code")
+    lat: float | None = None
+    lng: float | None = None
+    datum: str = Field("wgs84", description="wgs84 or gcj02")
+    address: str = Field("", max_length=300)
+    priority: str = "normal"
+    channel: str = "api"
+    resident: ResidentIn | None = None
+    anonymous: bool = False
+    confidential: bool = False
+
+
+class UnitRef(Schema):
+    code: str
+    name: str
+    level: str
+
+
+class CategoryRef(Schema):
+    code: str
+    name: str
+
+
+class DeadlinesOut(Schema):
+    respond_due: datetime | None
+    resolve_due: datetime | None
+    overdue: bool
+
+
+class CaseCreatedOut(Schema):
+    id: int
+    tracking_code: str
+    secret: str
+    status: str
+    unit: UnitRef | None
+    place: UnitRef | None
+    deadlines: DeadlinesOut
+    track_url: str
+
+
+class ResidentOut(Schema):
+    name: str
+    phone: str
+    id_number: str
+    email: str
+    masked: bool
+
+
+class EventOut(Schema):
+    type: str
+    label: str
+    at: datetime
+    actor: str | None = None
+    unit: UnitRef | None
+    from_status: str = ""
+    to_status: str = ""
+    note: str = ""
+    public: bool | None = None
+
+
+class AssignmentOut(Schema):
+    id: int
+    unit: UnitRef
+    role: str
+    via: str
+    status: str
+    part: str
+    result: str
+
+
+class ExtensionOut(Schema):
+    id: int
+    working_days: int
+    reason: str
+    status: str
+    created_at: datetime
+
+
+class CaseSummaryOut(Schema):
+    id: int
+    tracking_code: str
+    kind: str
+    channel: str
+    subject: str
+    category: CategoryRef | None
+    priority: str
+    status: str
+    unit: UnitRef | None
+    place: UnitRef | None
+    received_at: datetime
+    deadlines: DeadlinesOut
+
+
+class CaseOut(CaseSummaryOut):
+    description: str
+    lat: float | None
+    lng: float | None
+    address: str
+    resident: ResidentOut | None
+    anonymous: bool
+    confidential: bool
+    reply: str
+    rejection_reason: str
+    resolved: bool | None
+    satisfaction: str
+    followup_comment: str
+    parent: str | None
+    merged: list[str]
+    return_count: int
+    reopen_count: int
+    supervise_count: int
+    assignments: list[AssignmentOut]
+    extensions: list[ExtensionOut]
+    timeline: list[EventOut]
+    actions: list[str]
+
+
+class CasePage(Schema):
+    items: list[CaseSummaryOut]
+    count: int
+    page: int
+    page_size: int
+
+
+class CaseFilters(Schema):
+    status: str | None = None
+    unit: str | None = Field(None, description="unit code; includes its subtree")
+    category: str | None = Field(None, description="category code; includes its children")
+    overdue: bool | None = None
+    text: str | None = Field(None, max_length=200)
+    received_from: date | None = None
+    received_to: date | None = None
+    page: int = Field(1, ge=1)
+    page_size: int = Field(50, ge=1, le=200)
+
+
+class TrackOut(Schema):
+    tracking_code: str
+    status: str
+    status_label: str
+    kind: str
+    subject: str
+    category: CategoryRef | None
+    unit: UnitRef | None
+    received_at: datetime
+    deadlines: DeadlinesOut
+    reply: str
+    rejection_reason: str
+    resolved: bool | None
+    satisfaction: str
+    timeline: list[EventOut]
+    can_follow_up: bool
+    can_reopen: bool
+
+
+# Action bodies
+class NoteIn(Schema):
+    note: str = Field("", max_length=5000)
+
+
+class DispatchIn(NoteIn):
+    unit: str = Field(..., max_length=64, description="unit code")
+
+
+class ReasonIn(Schema):
+    reason: str = Field(..., max_length=5000)
+
+
+class TransferIn(ReasonIn):
+    unit: str = Field(..., max_length=64)
+    reason: str = Field("", max_length=5000)
+
+
+class PartIn(Schema):
+    unit: str = Field(..., max_length=64)
+    part: str = Field("", max_length=5000)
+
+
+class CohandleIn(Schema):
+    units: list[PartIn] = Field(..., min_length=1, max_length=20)
+    summon: bool = False
+
+
+class PartDoneIn(Schema):
+    assignment: int
+    result: str = Field(..., max_length=5000)
+
+
+class ExtendIn(Schema):
+    working_days: int = Field(..., ge=1, le=60)
+    reason: str = Field(..., max_length=5000)
+
+
+class DecideExtensionIn(Schema):
+    extension: int
+    approve: bool = True
+    note: str = Field("", max_length=5000)
+
+
+class ReplyIn(Schema):
+    reply: str = Field(..., max_length=5000)
+
+
+class FollowUpIn(Schema):
+    resolved: bool
+    satisfaction: str = Field(..., description="satisfied, basic or unsatisfied")
+    comment: str = Field("", max_length=5000)
+
+
+class MergeIn(NoteIn):
+    into: str = Field(..., description="tracking code or id of the parent case")
+
+
+class RevealIn(Schema):
+    reason: str = Field(..., min_length=2, max_length=300)
+
+
+class ResidentActionIn(Schema):
+    secret: str = Field(..., max_length=16)
+
+
+class ResidentFollowUpIn(FollowUpIn, ResidentActionIn):
+    pass
+
+
+class ResidentReopenIn(ResidentActionIn):
+    reason: str = Field(..., max_length=5000)

@@ -1,0 +1,49 @@
+"""The only code that changes cases. One transaction each; every step is a timeline event
+and an audit entry; an illegal step raises `CaseError` and changes nothing."""
+
+from ._common import RESIDENT, ResidentActor
+from .closing import (
+    close_case,
+    follow_up_case,
+    merge_case,
+    reject_case,
+    reopen_case,
+    reveal_resident,
+)
+from .handling import (
+    accept_case,
+    add_supporting_units,
+    complete_part,
+    decide_extension,
+    dispatch_case,
+    reply_case,
+    request_extension,
+    return_case,
+    supervise_case,
+    transfer_case,
+)
+from .intake import CaseDraft, IntakeResult, submit_case
+
+__all__ = [
+    "RESIDENT",
+    "CaseDraft",
+    "IntakeResult",
+    "ResidentActor",
+    "accept_case",
+    "add_supporting_units",
+    "close_case",
+    "complete_part",
+    "decide_extension",
+    "dispatch_case",
+    "follow_up_case",
+    "merge_case",
+    "reject_case",
+    "reopen_case",
+    "reply_case",
+    "request_extension",
+    "return_case",
+    "reveal_resident",
+    "submit_case",
+    "supervise_case",
+    "transfer_case",
+]

@@ -1,0 +1,220 @@
+"""Intake: a request enters the system and gets a tracking code. Nothing acknowledged is lost."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from grassroots.geo import datum as geo_datum
+from grassroots.geo import index as geo_index
+from grassroots.organizations.models import Unit
+
+from ..codes import new_secret, new_tracking_code
+from ..deadlines import compute_deadlines
+from ..enums import CaseEventType, CaseKind, CaseStatus, Channel, Priority
+from ..errors import CaseError, CaseErrorCode
+from ..models import Case, Category, IdempotencyRecord, Resident
+from ._common import record
+
+MAX_SUBJECT = 200
+MAX_DESCRIPTION = 5000
+PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{4,19}$")
+
+
+@dataclass(frozen=True)
+class CaseDraft:
+    """What a resident (or an operator for them) submits; validated by `submit_case`."""
+
+    kind: str
+    subject: str = ""
+    description: str = ""
+    category: str | None = None
+    priority: str = Priority.NORMAL
+    channel: str = Channel.WEB
+    channel_detail: str = ""
+    lat: float | None = None
+    lng: float | None = None
+    datum: str = "wgs84"
+    address: str = ""
+    resident_name: str = ""
+    resident_phone: str = ""
+    resident_id_number: str = ""
+    resident_email: str = ""
+    anonymous: bool = False
+    confidential: bool = False
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    case: Case
+    created: bool  # False when an earlier submission with the same idempotency key is returned
+
+
+def _invalid(message: str) -> CaseError:
+    return CaseError(CaseErrorCode.INVALID, message)
+
+
+def _check_choices(draft: CaseDraft) -> None:
+    for value, choices, field in (
+        (draft.kind, CaseKind, "kind"),
+        (draft.priority, Priority, "priority"),
+        (draft.channel, Channel, "channel"),
+    ):
+        if value not in choices.values:
+            raise _invalid(
+                _("%(field)s: “%(value)s” is not one of %(choices)s.")
+                % {"field": field, "value": value, "choices": ", ".join(choices.values)}
+            )
+
+
+def _check_text(draft: CaseDraft) -> tuple[str, str]:
+    subject = " ".join(draft.subject.split())
+    description = draft.description.strip()
+    if not subject and not description:
+        raise _invalid(_("subject: say in a few words what the problem is."))
+    if len(subject) > MAX_SUBJECT:
+        raise _invalid(_("subject: at most %d characters.") % MAX_SUBJECT)
+    if len(description) > MAX_DESCRIPTION:
+        raise _invalid(_("description: at most %d characters.") % MAX_DESCRIPTION)
+    return (subject or description[:60].split("\n")[0]), description
+
+
+def _check_point(draft: CaseDraft) -> tuple[float | None, float | None]:
+    if draft.lat is None and draft.lng is None:
+        return None, None
+    if draft.lat is None or draft.lng is None:
+        raise _invalid(_("lat and lng: give both or neither."))
+    lat, lng = float(draft.lat), float(draft.lng)
+    if not (math.isfinite(lat) and math.isfinite(lng) and -90 <= lat <= 90 and -180 <= lng <= 180):
+        raise _invalid(_("lat/lng: not a coordinate on Earth."))
+    if draft.datum not in ("wgs84", "gcj02"):
+        raise _invalid(_("datum: wgs84 or gcj02."))
+    if draft.datum == "gcj02":
+        lat, lng = geo_datum.gcj02_to_wgs84(lat, lng)
+    return lat, lng
+
+
+def _category(code: str | None) -> Category | None:
+    if not code:
+        return None
+    category = Category.objects.filter(code=code, is_active=True).first()
+    if category is None:
+        raise CaseError(CaseErrorCode.UNKNOWN_CATEGORY, _("Unknown category “%s”.") % code)
+    return category
+
+
+def _resident(draft: CaseDraft, actor: Any) -> Resident | None:
+    if draft.anonymous:
+        return None  # an anonymous resident leaves no identity with us at all
+    phone = draft.resident_phone.strip()
+    if phone and not PHONE_RE.match(phone):
+        raise _invalid(_("resident.phone: not a phone number."))
+    fields = {
+        "name": draft.resident_name.strip()[:100],
+        "phone": re.sub(r"[ \-]", "", phone),
+        "id_number": draft.resident_id_number.strip()[:32],
+        "email": draft.resident_email.strip()[:254],
+    }
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    if not any(fields.values()) and user is None:
+        return None
+    return Resident.objects.create(user=user, **fields)
+
+
+def fingerprint(draft: CaseDraft) -> str:
+    """A stable hash of the submission, to tell a retry from a different request."""
+    text = json.dumps(asdict(draft), sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _create(draft: CaseDraft, actor: Any, now: datetime) -> Case:
+    _check_choices(draft)
+    subject, description = _check_text(draft)
+    lat, lng = _check_point(draft)
+    category = _category(draft.category)
+    located = geo_index.locate(lat, lng) if lat is not None and lng is not None else None
+    deadlines = compute_deadlines(category, draft.priority, now)
+    case = Case.objects.create(
+        tracking_code=new_tracking_code(now),
+        secret=new_secret(),
+        kind=draft.kind,
+        channel=draft.channel,
+        channel_detail=draft.channel_detail[:100],
+        subject=subject,
+        description=description,
+        category=category,
+        priority=draft.priority,
+        status=CaseStatus.RECEIVED,
+        lat=lat,
+        lng=lng,
+        address=draft.address.strip()[:300],
+        place_unit=Unit.objects.filter(pk=located.id).first() if located else None,
+        resident=_resident(draft, actor),
+        submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
+        anonymous=draft.anonymous,
+        confidential=draft.confidential,
+        received_at=now,
+        respond_due=deadlines.respond_due,
+        resolve_due=deadlines.resolve_due,
+    )
+    record(
+        case,
+        CaseEventType.RECEIVED,
+        actor=actor,
+        to_status=CaseStatus.RECEIVED,
+        data={"channel": draft.channel, "deadline_policy": deadlines.policy},
+    )
+    return case
+
+
+def _replay(key: str, fp: str) -> IntakeResult | None:
+    earlier = IdempotencyRecord.objects.select_related("case").filter(key=key).first()
+    if earlier is None:
+        return None
+    if earlier.fingerprint != fp:
+        raise CaseError(
+            CaseErrorCode.IDEMPOTENCY_CONFLICT,
+            _("This Idempotency-Key was already used for a different submission."),
+            status=409,
+        )
+    return IntakeResult(case=earlier.case, created=False)
+
+
+def submit_case(
+    draft: CaseDraft, *, actor: Any, idempotency_key: str | None = None,
+    now: datetime | None = None,
+) -> IntakeResult:  # fmt: skip
+    """Receive a case: validate, locate, set deadlines, record; idempotent per key.
+
+    With the same `idempotency_key` and the same content, a retry returns the case created
+    the first time, even when the two requests race; the same key with different content is
+    refused. The case and its key are written in one transaction, so a tracking code that
+    reached the client always names a stored case.
+    """
+    now = now or timezone.now()
+    fp = fingerprint(draft)
+    scoped_key = f"{getattr(actor, 'pk', None) or 'anon'}:{idempotency_key}"
+    if idempotency_key and (replay := _replay(scoped_key, fp)):
+        return replay
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                case = _create(draft, actor, now)
+                if idempotency_key:
+                    IdempotencyRecord.objects.create(key=scoped_key, fingerprint=fp, case=case)
+            return IntakeResult(case=case, created=True)
+        except IntegrityError:
+            # Either a concurrent retry stored the same key first, or (rarely) the random
+            # tracking code collided: answer with the winner, or try a new code.
+            if idempotency_key and (replay := _replay(scoped_key, fp)):
+                return replay
+    raise CaseError(CaseErrorCode.INVALID, _("Could not store the case; please retry."), status=503)
