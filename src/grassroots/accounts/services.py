@@ -78,3 +78,28 @@ def revoke_token(token: ApiToken, *, actor: Any) -> None:
     token.revoked = True
     token.save(update_fields=["revoked"])
     audit.record("accounts.token.revoked", actor=actor, target=token, summary=token.prefix)
+
+
+def notify(
+    users: Any, *, kind: str, title: str, body: str = "", link: str = "", dedupe: str
+) -> int:
+    """Put a message in each user's inbox once: a repeated `dedupe` key adds nothing.
+
+    Returns how many messages were new. Safe to call from concurrent workers.
+    """
+    from django.db import IntegrityError
+
+    from .models import Notification
+
+    created = 0
+    for user in users:
+        try:
+            with transaction.atomic():
+                Notification.objects.create(
+                    user=user, kind=kind, title=title[:200], body=body, link=link[:300],
+                    dedupe_key=f"{dedupe}:{user.pk}"[:200],
+                )  # fmt: skip
+            created += 1
+        except IntegrityError:
+            continue  # already delivered by another worker or an earlier run
+    return created

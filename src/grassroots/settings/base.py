@@ -160,6 +160,14 @@ WORKING_TIME_ZONE: str = env.str("WORKING_TIME_ZONE", default="") or TIME_ZONE
 API_TOKEN_DAYS: int = env.int("API_TOKEN_DAYS", default=30)
 # Anonymous case submissions allowed per client address per minute (0: no limit).
 CASE_INTAKE_RATE_PER_MINUTE: int = env.int("CASE_INTAKE_RATE_PER_MINUTE", default=30)
+# Remind the handling unit this many hours before the respond / resolve deadline.
+CASE_REMIND_RESPOND_HOURS: float = env.float("CASE_REMIND_RESPOND_HOURS", default=1.0)
+CASE_REMIND_RESOLVE_HOURS: float = env.float("CASE_REMIND_RESOLVE_HOURS", default=24.0)
+# Close a replied case automatically when the resident has not answered for this long.
+CASE_AUTO_CLOSE_AFTER_HOURS: float = env.float("CASE_AUTO_CLOSE_AFTER_HOURS", default=72.0)
+# Seconds between deadline sweeps enqueued by `grassroots scheduler` (part of `serve`).
+SWEEP_INTERVAL_SECONDS: int = env.int("SWEEP_INTERVAL_SECONDS", default=60)
+PERIODIC_TASKS = [("grassroots.cases.tasks.sweep_deadlines", SWEEP_INTERVAL_SECONDS)]
 # Days after closure during which a resident may still reopen a case.
 CASE_REOPEN_WINDOW_DAYS: int = env.int("CASE_REOPEN_WINDOW_DAYS", default=30)
 # A tile URL template for maps; empty means the unit boundaries are the base layer.

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 
 class Command(BaseCommand):
-    help = "Serve the app with granian and run the task worker beside it until interrupted."
+    help = "Serve the app with granian; run the task worker and scheduler beside it."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=os.environ.get("GRASSROOTS_HOST", "127.0.0.1"))
@@ -31,9 +31,10 @@ class Command(BaseCommand):
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"]}
         children = [self._web(options, env)]
         if not options["no_task_worker"]:
-            children.append(
-                subprocess.Popen([sys.executable, "-m", "grassroots", "db_worker"], env=env)
-            )
+            for command in ("db_worker", "scheduler"):
+                children.append(
+                    subprocess.Popen([sys.executable, "-m", "grassroots", command], env=env)
+                )
         self.stdout.write(f"Serving on http://{options['host']}:{options['port']}/ (Ctrl-C stops)")
         self._supervise(children)
 
