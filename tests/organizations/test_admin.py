@@ -41,5 +41,14 @@ def test_admin_pages_for_every_model_answer(admin_client: Client) -> None:
         "/admin/organizations/membership/",
         "/admin/accounts/user/",
         "/admin/core/auditentry/",
+        "/admin/geo/area/",
+        "/admin/cases/case/",
+        "/admin/cases/category/",
+        "/admin/cases/deadlinepolicy/",
+        "/admin/cases/caseevent/",
+        "/admin/cases/resident/",
+        "/admin/accounts/apitoken/",
+        "/admin/accounts/notification/",
+        "/admin/core/calendarday/",
     ):
         assert admin_client.get(url).status_code == 200, url

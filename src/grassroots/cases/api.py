@@ -10,7 +10,8 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Status
+from django.http import FileResponse
+from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from grassroots.accounts.auth import ANYONE, STAFF
 from grassroots.core import ratelimit
@@ -22,7 +23,7 @@ from . import schemas as s
 from .codes import normalize_tracking_code
 from .enums import Channel
 from .errors import CaseError, CaseErrorCode
-from .models import Case, CaseAssignment, Category, ExtensionRequest
+from .models import Attachment, Case, CaseAssignment, Category, ExtensionRequest
 from .permissions import Scope, access_case, is_owner, may_reveal, visible_cases
 from .workflow import Action
 
@@ -348,3 +349,52 @@ def resident_reopen(request: HttpRequest, code: str, body: s.ResidentReopenIn) -
     return presenters.track(Case.objects.get(pk=case.pk))
 
 
+
+
+# Attachments: uploaded by staff or by the resident, served only to those who may see them.
+def _serve(attachment: Attachment) -> FileResponse:
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    response["Content-Disposition"] = f'inline; filename="{attachment.file.name.rsplit("/", 1)[-1]}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@router.post("/{int:case_id}/attachments", response={201: s.AttachmentOut}, auth=STAFF)
+def upload(request: HttpRequest, case_id: int, file: File[UploadedFile],
+           public: Form[bool] = True) -> Status[Any]:  # fmt: skip
+    """Attach a photo or PDF (checked by its content; size and count limited)."""
+    user = _user(request)
+    case = access_case(user, case_id)
+    attachment = services.attach_file(case, upload=file, actor=user, public=public)
+    return Status(201, presenters.attachment_out(attachment))
+
+
+@router.get("/{int:case_id}/attachments/{int:attachment_id}", auth=STAFF)
+def download(request: HttpRequest, case_id: int, attachment_id: int) -> FileResponse:
+    """The file itself, for staff who may see the case."""
+    case = access_case(_user(request), case_id)
+    attachment = case.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise CaseError(CaseErrorCode.NOT_FOUND, _("No such file."), status=404)
+    return _serve(attachment)
+
+
+@track_router.post("/{code}/attachments", response={201: s.AttachmentOut}, auth=ANYONE)
+def resident_upload(request: HttpRequest, code: str, file: File[UploadedFile],
+                    secret: Form[str] = "") -> Status[Any]:  # fmt: skip
+    """The resident adds a photo to their own case."""
+    case = _own_case(request, code, secret)
+    attachment = services.attach_file(case, upload=file, actor=services.RESIDENT, public=True)
+    return Status(201, presenters.attachment_out(attachment, resident=True))
+
+
+@track_router.get("/{code}/attachments/{int:attachment_id}", auth=ANYONE)
+def resident_download(request: HttpRequest, code: str, attachment_id: int,
+                      secret: str = "") -> FileResponse:  # fmt: skip
+    """A public file of the resident's own case."""
+    case = _own_case(request, code, secret)
+    attachment = case.attachments.filter(pk=attachment_id, public=True).first()
+    if attachment is None:
+        raise CaseError(CaseErrorCode.NOT_FOUND, _("No such file."), status=404)
+    return _serve(attachment)

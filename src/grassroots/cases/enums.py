@@ -111,4 +111,5 @@ class CaseEventType(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
     REMINDED = "reminded", _("Deadline reminder sent")
     ESCALATED = "escalated", _("Overdue: escalated")
+    ATTACHED = "attached", _("File attached")
     IDENTITY_VIEWED = "identity_viewed", _("Resident identity viewed")

@@ -11,7 +11,7 @@ from grassroots.organizations.models import Unit
 
 from .enums import CaseEventType, CaseStatus
 from .masking import mask_email, mask_id_number, mask_name, mask_phone
-from .models import Case, CaseEvent, Category, Resident
+from .models import Attachment, Case, CaseEvent, Category, Resident
 from .permissions import Scope, may
 from .workflow import Action, actions_in
 
@@ -86,6 +86,15 @@ def available_actions(user: Any, case: Case, scope: Scope) -> list[str]:
     return names
 
 
+def attachment_out(attachment: Attachment, *, resident: bool = False) -> dict[str, Any]:
+    """A file's description; the resident's URL still needs their secret as `?secret=`."""
+    base = (f"/api/v1/track/{attachment.case.tracking_code}" if resident
+            else f"/api/v1/cases/{attachment.case_id}")  # fmt: skip
+    return {"id": attachment.pk, "content_type": attachment.content_type,
+            "size": attachment.size, "public": attachment.public,
+            "url": f"{base}/attachments/{attachment.pk}"}  # fmt: skip
+
+
 def detail(case: Case, user: Any, scope: Scope) -> dict[str, Any]:
     """The staff view of a case; the resident is masked (a logged reveal shows more)."""
     return {
@@ -108,6 +117,7 @@ def detail(case: Case, user: Any, scope: Scope) -> dict[str, Any]:
             "id", "working_days", "reason", "status", "created_at")),
         "timeline": [event_out(e, for_resident=False)
                      for e in case.events.select_related("unit")],
+        "attachments": [attachment_out(a) for a in case.attachments.all()],
         "actions": available_actions(user, case, scope),
     }  # fmt: skip
 
@@ -124,6 +134,8 @@ def track(case: Case) -> dict[str, Any]:
         "rejection_reason": case.rejection_reason, "resolved": case.resolved,
         "satisfaction": case.satisfaction,
         "timeline": [event_out(e, for_resident=True) for e in events],
+        "attachments": [attachment_out(a, resident=True)
+                        for a in case.attachments.filter(public=True)],
         "can_follow_up": case.status == CaseStatus.REPLIED,
         "can_reopen": case.status in (CaseStatus.REPLIED, CaseStatus.FOLLOWED_UP,
                                       CaseStatus.CLOSED),

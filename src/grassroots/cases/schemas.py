@@ -96,6 +96,14 @@ class ExtensionOut(Schema):
     created_at: datetime
 
 
+class AttachmentOut(Schema):
+    id: int
+    content_type: str
+    size: int
+    public: bool
+    url: str
+
+
 class CaseSummaryOut(Schema):
     id: int
     tracking_code: str
@@ -132,6 +140,7 @@ class CaseOut(CaseSummaryOut):
     assignments: list[AssignmentOut]
     extensions: list[ExtensionOut]
     timeline: list[EventOut]
+    attachments: list[AttachmentOut]
     actions: list[str]
 
 
@@ -169,6 +178,7 @@ class TrackOut(Schema):
     resolved: bool | None
     satisfaction: str
     timeline: list[EventOut]
+    attachments: list[AttachmentOut]
     can_follow_up: bool
     can_reopen: bool
 

@@ -142,6 +142,10 @@ TASKS = {
     }
 }
 
+# Request bodies beyond this many bytes are refused (uploads included).
+DATA_UPLOAD_MAX_MEMORY_SIZE: int = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 2**20)
+FILE_UPLOAD_PERMISSIONS = 0o640
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -168,6 +172,9 @@ CASE_AUTO_CLOSE_AFTER_HOURS: float = env.float("CASE_AUTO_CLOSE_AFTER_HOURS", de
 # Seconds between deadline sweeps enqueued by `grassroots scheduler` (part of `serve`).
 SWEEP_INTERVAL_SECONDS: int = env.int("SWEEP_INTERVAL_SECONDS", default=60)
 PERIODIC_TASKS = [("grassroots.cases.tasks.sweep_deadlines", SWEEP_INTERVAL_SECONDS)]
+# Photos and files per case: the largest size in bytes and how many.
+CASE_ATTACHMENT_MAX_BYTES: int = env.int("CASE_ATTACHMENT_MAX_BYTES", default=10 * 2**20)
+CASE_ATTACHMENT_MAX_COUNT: int = env.int("CASE_ATTACHMENT_MAX_COUNT", default=9)
 # Days after closure during which a resident may still reopen a case.
 CASE_REOPEN_WINDOW_DAYS: int = env.int("CASE_REOPEN_WINDOW_DAYS", default=30)
 # A tile URL template for maps; empty means the unit boundaries are the base layer.

@@ -2,6 +2,7 @@
 and an audit entry; an illegal step raises `CaseError` and changes nothing."""
 
 from ._common import RESIDENT, ResidentActor
+from .attachments import attach_file
 from .closing import (
     close_case,
     follow_up_case,
@@ -30,6 +31,7 @@ __all__ = [
     "IntakeResult",
     "ResidentActor",
     "accept_case",
+    "attach_file",
     "add_supporting_units",
     "close_case",
     "complete_part",
