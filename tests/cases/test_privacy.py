@@ -1,0 +1,94 @@
+"""The resident's identity: masked by default, every full view logged, confidential cases
+never show it to the handling units."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from grassroots.cases import services
+from grassroots.cases.enums import CaseEventType
+from grassroots.cases.masking import mask_email, mask_id_number, mask_name, mask_phone
+from grassroots.cases.models import CaseEvent
+from grassroots.core.models import AuditEntry
+from tests.cases.conftest import Api
+from tests.factories.cases import submit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("fn", "value", "masked"),
+    [
+        (mask_phone, "13812345678", "138****5678"),
+        (mask_phone, "+8613812345678", "+86*******5678"),
+        (mask_phone, "12345", "***45"),
+        (mask_name, "张三丰", "张**"),
+        (mask_name, "John Smith", "J*** S****"),
+        (mask_id_number, "110101199003071234", "110***********1234"),
+        (mask_email, "resident@example.org", "r***@example.org"),
+    ],
+)
+def test_masking(fn: Any, value: str, masked: str) -> None:
+    assert fn(value) == masked
+
+
+def _dispatched(tree: Any, people: Any, **kw: Any) -> Any:
+    case = submit(resident_id_number="110101199003071234", **kw)
+    services.dispatch_case(case, unit=tree["s1"], actor=people["dispatcher"])
+    return case
+
+
+def test_case_details_show_the_resident_masked(tree: Any, people: Any) -> None:
+    case = _dispatched(tree, people)
+
+    body = Api(people["handler1"]).get(f"/cases/{case.pk}").json()
+
+    assert body["resident"] == {"name": "张**", "phone": "138****5678",
+                                "id_number": "110***********1234", "email": "", "masked": True}  # fmt: skip
+    assert "13812345678" not in str(body) and "张三丰" not in str(body)
+
+
+def test_the_handling_unit_may_reveal_and_the_look_is_logged(tree: Any, people: Any) -> None:
+    case = _dispatched(tree, people)
+
+    response = Api(people["handler1"]).post(f"/cases/{case.pk}/resident", {"reason": "call back"})
+
+    assert response.status_code == 200
+    assert response.json()["phone"] == "13812345678" and response.json()["masked"] is False
+    entry = AuditEntry.objects.get(action="cases.resident.viewed")
+    assert (entry.actor, entry.data) == (people["handler1"], {"reason": "call back"})
+    event = CaseEvent.objects.get(case=case, type=CaseEventType.IDENTITY_VIEWED)
+    assert event.public is False and event.actor == people["handler1"]
+
+
+def test_a_confidential_case_never_shows_the_resident_to_the_handling_unit(
+    tree: Any, people: Any
+) -> None:
+    case = _dispatched(tree, people, confidential=True)
+
+    handler = Api(people["handler1"]).post(f"/cases/{case.pk}/resident", {"reason": "call"})
+    centre = Api(people["dispatcher"]).post(f"/cases/{case.pk}/resident", {"reason": "verify"})
+
+    assert handler.status_code == 403
+    assert centre.status_code == 200 and centre.json()["name"] == "张三丰"
+    assert AuditEntry.objects.filter(action="cases.resident.viewed").count() == 1
+
+
+def test_a_reveal_needs_a_reason(tree: Any, people: Any) -> None:
+    case = _dispatched(tree, people)
+
+    response = Api(people["handler1"]).post(f"/cases/{case.pk}/resident", {"reason": ""})
+
+    assert response.status_code == 422
+    assert AuditEntry.objects.filter(action="cases.resident.viewed").count() == 0
+
+
+def test_an_anonymous_case_has_no_one_to_reveal(tree: Any, people: Any) -> None:
+    case = _dispatched(tree, people, anonymous=True)
+
+    response = Api(people["dispatcher"]).post(f"/cases/{case.pk}/resident", {"reason": "x" * 3})
+
+    assert response.status_code == 404
+    assert Api(people["dispatcher"]).get(f"/cases/{case.pk}").json()["resident"] is None
