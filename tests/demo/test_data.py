@@ -51,7 +51,10 @@ def test_every_agency_has_a_code_a_name_and_a_chinese_name() -> None:
 
 def test_joint_interest_areas_are_named_as_such() -> None:
     assert catalog.street_names(226) == ("联合权益区226", "Joint Interest Area 226")
-    assert catalog.street_names(318) == ("布鲁克林第18社区委员会区", "Brooklyn Community District 18")
+    assert catalog.street_names(318) == (
+        "布鲁克林第18社区委员会区",
+        "Brooklyn Community District 18",
+    )
     assert catalog.street_names(414) == ("皇后区第14社区委员会区", "Queens Community District 14")
 
 

@@ -68,7 +68,10 @@ def test_the_tree_has_one_city_five_districts_and_71_streets(demo: DemoSummary) 
 def test_each_street_is_a_community_district_under_its_borough(demo: DemoSummary) -> None:
     street = Unit.objects.get(code="101")
     assert (street.level, street.parent.code) == (UnitLevel.STREET, "NYC-1")
-    assert (street.name_zh, street.name_en) == ("曼哈顿第1社区委员会区", "Manhattan Community District 1")
+    assert (street.name_zh, street.name_en) == (
+        "曼哈顿第1社区委员会区",
+        "Manhattan Community District 1",
+    )
     park = Unit.objects.get(code="164")
     assert (park.name_zh, park.name_en) == ("联合权益区164", "Joint Interest Area 164")
     assert Unit.objects.get(code="NYC-4").name_en == "Queens"
@@ -185,5 +188,8 @@ def test_a_forced_load_recreates_only_what_is_missing(demo: DemoSummary) -> None
 
     assert (again.users_created, sum(again.created.values())) == (1, 0)
     after = _snapshot()
-    assert (after["users"], after["memberships"]) == (before["users"] + 1, before["memberships"] + 1)
+    assert (after["users"], after["memberships"]) == (
+        before["users"] + 1,
+        before["memberships"] + 1,
+    )
     assert after["units"] == before["units"]

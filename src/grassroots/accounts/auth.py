@@ -19,6 +19,19 @@ class BearerToken(HttpBearer):
         return user
 
 
+class Session(SessionAuth):
+    """The web session, CSRF-checked; requests without a session cookie skip it entirely.
+
+    Ninja checks CSRF before looking for a session, which would refuse every anonymous
+    resident's POST; with no session cookie there is no session to forge.
+    """
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if self.param_name not in request.COOKIES:
+            return None
+        return super()._get_key(request)
+
+
 def anonymous(request: HttpRequest) -> Any:
     """Lets a request through without credentials (residents); `request.auth` is anonymous."""
     if request.headers.get("Authorization"):
@@ -26,5 +39,5 @@ def anonymous(request: HttpRequest) -> Any:
     return AnonymousUser()
 
 
-STAFF = [BearerToken(), SessionAuth()]
-ANYONE = [BearerToken(), SessionAuth(), anonymous]
+STAFF = [BearerToken(), Session()]
+ANYONE = [BearerToken(), Session(), anonymous]

@@ -92,7 +92,7 @@ def _mark_loaded(summary: DemoSummary) -> None:
 
 
 class _TreeBuilder:
-    """Upserts units by code; remembers what exists so that a reload costs two queries."""
+    """Upserts units by code; reads what exists once, so a forced reload writes nothing."""
 
     def __init__(self, *, progress: bool) -> None:
         self.units: dict[str, Unit] = {u.code: u for u in Unit.objects.all()}
@@ -198,9 +198,7 @@ class _TreeBuilder:
                 source=LATTICE_SOURCE.format(parent=community.code),
             )
 
-    def _bar(
-        self, items: Iterable[tuple[int, BaseGeometry]]
-    ) -> Iterable[tuple[int, BaseGeometry]]:
+    def _bar(self, items: Iterable[tuple[int, BaseGeometry]]) -> Iterable[tuple[int, BaseGeometry]]:
         return tqdm(
             list(items),
             desc="community districts",

@@ -84,7 +84,10 @@ def street_names(boro_cd: int) -> tuple[str, str]:
     borough, number = BOROUGHS[boro_cd // 100], boro_cd % 100
     if number > 18:
         return f"联合权益区{boro_cd}", f"Joint Interest Area {boro_cd}"
-    return f"{borough.short_zh}第{number}社区委员会区", f"{borough.name_en} Community District {number}"
+    return (
+        f"{borough.short_zh}第{number}社区委员会区",
+        f"{borough.name_en} Community District {number}",
+    )
 
 
 def community_code(street_code: str, number: int) -> str:

@@ -41,7 +41,11 @@ class Command(BaseCommand):
             created = ", ".join(f"{level} {n}" for level, n in sorted(summary.created.items()))
             self.stdout.write(
                 _("Loaded in %(seconds).1f s. Created: %(created)s; users: %(users)d.")
-                % {"seconds": summary.seconds, "created": created or "-", "users": summary.users_created}
+                % {
+                    "seconds": summary.seconds,
+                    "created": created or "-",
+                    "users": summary.users_created,
+                }
             )
         self.stdout.write(_("Demo units: %s") % _unit_counts())
         self._logins(summary)
