@@ -1,6 +1,6 @@
 """Benchmark of `geo.index`: point → unit lookups on the NYC demo tree.
 
-Run from the checkout:  .venv/bin/python bench/locate.py [--points 100000] [--brute 200]
+Run from the checkout:  .venv/bin/python bench/locate.py [--points 100000] [--brute 500]
 
 Builds (once, then reuses) a SQLite database under var/bench/ holding the NYC demo city
 (5 boroughs, 71 community districts, a lattice of communities and grids), then prints lookups
@@ -137,7 +137,7 @@ def measure(name: str, lats: np.ndarray, lngs: np.ndarray, brute_n: int, areas: 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--points", type=int, default=100_000)
-    parser.add_argument("--brute", type=int, default=200, help="brute-force sample size")
+    parser.add_argument("--brute", type=int, default=500, help="brute-force sample size")
     args = parser.parse_args()
     settings.GEO_INDEX_REFRESH_SECONDS = 5.0  # production default: a check every 5 s
     build_database()

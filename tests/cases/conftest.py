@@ -25,9 +25,11 @@ class Api:
 
     def post(self, path: str, body: Any = None, headers: dict[str, str] | None = None) -> Any:
         return self.client.post(
-            f"/api/v1{path}", body or {}, content_type="application/json",
+            f"/api/v1{path}",
+            body or {},
+            content_type="application/json",
             headers={**self.headers, **(headers or {})},
-        )  # fmt: skip
+        )
 
 
 @pytest.fixture

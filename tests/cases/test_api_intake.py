@@ -83,7 +83,11 @@ def test_bad_input_is_a_clear_4xx_and_writes_nothing(body: dict[str, Any], code:
     assert response.status_code == 422, response.content
     assert response.json()["code"] == code
     assert response.json()["message"]
-    assert (Case.objects.count(), CaseEvent.objects.count(), AuditEntry.objects.count()) == (0, 0, 0)
+    assert (Case.objects.count(), CaseEvent.objects.count(), AuditEntry.objects.count()) == (
+        0,
+        0,
+        0,
+    )
 
 
 def test_malformed_json_is_a_4xx_not_a_500() -> None:
@@ -98,8 +102,10 @@ def test_resident_tracks_with_code_and_secret_but_not_without() -> None:
     api = Api()
 
     good = api.get(f"/track/{created['tracking_code']}", secret=created["secret"])
-    spaced = api.get(f"/track/{created['tracking_code'][:4]} {created['tracking_code'][4:]}",
-                     secret=created["secret"].lower())  # fmt: skip
+    spaced = api.get(
+        f"/track/{created['tracking_code'][:4]} {created['tracking_code'][4:]}",
+        secret=created["secret"].lower(),
+    )
     bad = api.get(f"/track/{created['tracking_code']}", secret="WRONGSEC")
 
     assert good.status_code == 200 and spaced.status_code == 200
@@ -126,8 +132,10 @@ def test_resident_rates_the_answer_and_it_closes(tree: Any, people: Any) -> None
     services.accept_case(case, actor=people["handler1"])
     services.reply_case(case, reply="Fixed the lamp.", actor=people["handler1"])
 
-    response = Api().post(f"/track/{case.tracking_code}/follow-up",
-                          {"secret": case.secret, "resolved": True, "satisfaction": "basic"})  # fmt: skip
+    response = Api().post(
+        f"/track/{case.tracking_code}/follow-up",
+        {"secret": case.secret, "resolved": True, "satisfaction": "basic"},
+    )
 
     assert response.status_code == 200, response.json()
     assert response.json()["status"] == "closed"
@@ -141,8 +149,9 @@ def test_resident_reopens_an_unsolved_case(tree: Any, people: Any) -> None:
     services.accept_case(case, actor=people["handler1"])
     services.reply_case(case, reply="Fixed.", actor=people["handler1"])
 
-    response = Api().post(f"/track/{case.tracking_code}/reopen",
-                          {"secret": case.secret, "reason": "Still dark"})  # fmt: skip
+    response = Api().post(
+        f"/track/{case.tracking_code}/reopen", {"secret": case.secret, "reason": "Still dark"}
+    )
 
     assert response.status_code == 200
     assert response.json()["status"] == "accepted"
@@ -170,7 +179,9 @@ def test_token_endpoint_issues_a_bearer_token_that_works(people: Any) -> None:
 
     assert token.status_code == 201 and wrong.status_code == 401
     assert wrong.json()["code"] == "bad_credentials"
-    listed = api.client.get("/api/v1/cases", headers={"Authorization": f"Bearer {token.json()['token']}"})
+    listed = api.client.get(
+        "/api/v1/cases", headers={"Authorization": f"Bearer {token.json()['token']}"}
+    )
     assert listed.status_code == 200
 
 

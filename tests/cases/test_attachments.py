@@ -26,16 +26,18 @@ def media(tmp_path: Path, settings: Any) -> Path:
 
 
 def _upload(api: Api, path: str, name: str, content: bytes, **form: Any) -> Any:
-    return api.client.post(f"/api/v1{path}", {"file": SimpleUploadedFile(name, content), **form},
-                           headers=api.headers)  # fmt: skip
+    return api.client.post(
+        f"/api/v1{path}", {"file": SimpleUploadedFile(name, content), **form}, headers=api.headers
+    )
 
 
 def test_resident_adds_a_photo_and_sees_it_with_the_secret(media: Path) -> None:
     case = submit()
     api = Api()
 
-    created = _upload(api, f"/track/{case.tracking_code}/attachments", "lamp.png", PNG,
-                      secret=case.secret)  # fmt: skip
+    created = _upload(
+        api, f"/track/{case.tracking_code}/attachments", "lamp.png", PNG, secret=case.secret
+    )
     fetched = api.client.get(created.json()["url"], {"secret": case.secret})
     denied = api.client.get(created.json()["url"], {"secret": "WRONG"})
 
@@ -52,8 +54,13 @@ def test_resident_adds_a_photo_and_sees_it_with_the_secret(media: Path) -> None:
 def test_a_file_that_is_not_a_photo_or_pdf_is_refused_whatever_its_name() -> None:
     case = submit()
 
-    response = _upload(Api(), f"/track/{case.tracking_code}/attachments", "photo.jpg",
-                       b"<html><script>alert(1)</script>", secret=case.secret)  # fmt: skip
+    response = _upload(
+        Api(),
+        f"/track/{case.tracking_code}/attachments",
+        "photo.jpg",
+        b"<html><script>alert(1)</script>",
+        secret=case.secret,
+    )
 
     assert response.status_code == 415
     assert response.json()["code"] == "invalid_case"
@@ -77,8 +84,9 @@ def test_size_and_count_are_limited(settings: Any) -> None:
 def test_staff_who_cannot_see_the_case_cannot_fetch_its_files(tree: Any, people: Any) -> None:
     case = submit()
     services.dispatch_case(case, unit=tree["s1"], actor=people["dispatcher"])
-    attachment = services.attach_file(case, upload=SimpleUploadedFile("x.jpg", JPEG),
-                                      actor=people["dispatcher"], public=False)  # fmt: skip
+    attachment = services.attach_file(
+        case, upload=SimpleUploadedFile("x.jpg", JPEG), actor=people["dispatcher"], public=False
+    )
     url = f"/api/v1/cases/{case.pk}/attachments/{attachment.pk}"
 
     own = Api(people["handler1"])
@@ -87,8 +95,9 @@ def test_staff_who_cannot_see_the_case_cannot_fetch_its_files(tree: Any, people:
     assert own.client.get(url, headers=own.headers).status_code == 200
     assert other.client.get(url, headers=other.headers).status_code == 404
     # A staff-only file is not served to the resident either.
-    resident = Api().client.get(f"/api/v1/track/{case.tracking_code}/attachments/{attachment.pk}",
-                                {"secret": case.secret})  # fmt: skip
+    resident = Api().client.get(
+        f"/api/v1/track/{case.tracking_code}/attachments/{attachment.pk}", {"secret": case.secret}
+    )
     assert resident.status_code == 404
 
 

@@ -19,7 +19,9 @@ def _submit(at: datetime, **kw: object):  # type: ignore[no-untyped-def]
     return services.submit_case(draft, actor=None, now=at).case
 
 
-def test_general_case_across_national_day_skips_the_holiday_and_counts_the_adjusted_saturday() -> None:
+def test_general_case_across_national_day_skips_the_holiday_and_counts_the_adjusted_saturday() -> (
+    None
+):
     # 2025-09-30 (Tue) 10:00: Oct 1-8 are holidays, Sat Oct 11 is an adjusted working day.
     # Day 0 is Sep 30; working days 1..7 are Oct 9, 10, 11 (Sat), 13, 14, 15, 16.
     case = _submit(datetime(2025, 9, 30, 10, 0, tzinfo=SH))

@@ -60,7 +60,9 @@ def test_returned_case_goes_back_to_dispatch_queue(tree, people) -> None:  # typ
     case = submit()
     services.dispatch_case(case, unit=tree["s2"], actor=people["dispatcher"])
 
-    services.return_case(case, reason="Not our street: the lamp is in S1.", actor=people["handler2"])
+    services.return_case(
+        case, reason="Not our street: the lamp is in S1.", actor=people["handler2"]
+    )
 
     case.refresh_from_db()
     assert (case.status, case.unit, case.return_count) == (CaseStatus.RECEIVED, None, 1)
@@ -74,7 +76,9 @@ def test_transfer_hands_the_case_to_another_unit_which_must_accept(tree, people)
     services.dispatch_case(case, unit=tree["s1"], actor=people["dispatcher"])
     services.accept_case(case, actor=people["handler1"])
 
-    services.transfer_case(case, unit=tree["c1"], reason="Community handles lamps", actor=people["handler1"])
+    services.transfer_case(
+        case, unit=tree["c1"], reason="Community handles lamps", actor=people["handler1"]
+    )
 
     case.refresh_from_db()
     assert (case.status, case.unit) == (CaseStatus.DISPATCHED, tree["c1"])
@@ -93,7 +97,11 @@ def test_cohandle_and_summon_give_each_unit_its_part(tree, people) -> None:  # t
     services.complete_part(part, result="Cable replaced", actor=people["dept"])
 
     part.refresh_from_db()
-    assert (part.status, part.via, part.result) == (AssignmentStatus.DONE, "summon", "Cable replaced")
+    assert (part.status, part.via, part.result) == (
+        AssignmentStatus.DONE,
+        "summon",
+        "Cable replaced",
+    )
     assert CaseEventType.SUMMONED in _events(case) and CaseEventType.PART_DONE in _events(case)
     with pytest.raises(CaseError) as again:
         services.add_supporting_units(case, parts=[(tree["s1"], "")], actor=people["dispatcher"])
@@ -106,11 +114,15 @@ def test_approved_extension_moves_the_deadline_and_denied_one_does_not(tree, peo
     services.accept_case(case, actor=people["handler1"])
     due = Case.objects.get(pk=case.pk).resolve_due
 
-    first = services.request_extension(case, working_days=5, reason="Parts on order", actor=people["handler1"])
+    first = services.request_extension(
+        case, working_days=5, reason="Parts on order", actor=people["handler1"]
+    )
     services.decide_extension(first, approve=False, note="No", actor=people["supervisor"])
     assert Case.objects.get(pk=case.pk).resolve_due == due
 
-    second = services.request_extension(case, working_days=5, reason="Still waiting", actor=people["handler1"])
+    second = services.request_extension(
+        case, working_days=5, reason="Still waiting", actor=people["handler1"]
+    )
     services.decide_extension(second, approve=True, actor=people["supervisor"])
     new_due = Case.objects.get(pk=case.pk).resolve_due
     assert new_due is not None and due is not None and new_due > due
@@ -133,7 +145,13 @@ def test_unsolved_follow_up_then_reopen_sends_it_back_to_the_unit(tree, people) 
     services.accept_case(case, actor=people["handler1"])
     services.reply_case(case, reply="Fixed.", actor=people["handler1"])
 
-    services.follow_up_case(case, resolved=False, satisfaction="unsatisfied", comment="Still dark", actor=services.RESIDENT)
+    services.follow_up_case(
+        case,
+        resolved=False,
+        satisfaction="unsatisfied",
+        comment="Still dark",
+        actor=services.RESIDENT,
+    )
     assert Case.objects.get(pk=case.pk).status == CaseStatus.FOLLOWED_UP
     services.reopen_case(case, reason="Still dark at night", actor=services.RESIDENT)
 
@@ -164,16 +182,25 @@ def test_merged_duplicates_receive_the_parents_reply(tree, people) -> None:  # t
 
     for child in (dup, dup_of_dup):
         child.refresh_from_db()
-        assert (child.status, child.parent_id, child.reply) == (CaseStatus.MERGED, parent.pk, "Lamp replaced.")
+        assert (child.status, child.parent_id, child.reply) == (
+            CaseStatus.MERGED,
+            parent.pk,
+            "Lamp replaced.",
+        )
 
 
 def test_reject_gives_the_resident_the_reason(tree, people) -> None:  # type: ignore[no-untyped-def]
     case = submit()
 
-    services.reject_case(case, reason="Private property: not a public service.", actor=people["dispatcher"])
+    services.reject_case(
+        case, reason="Private property: not a public service.", actor=people["dispatcher"]
+    )
 
     case.refresh_from_db()
-    assert (case.status, case.rejection_reason) == (CaseStatus.REJECTED, "Private property: not a public service.")
+    assert (case.status, case.rejection_reason) == (
+        CaseStatus.REJECTED,
+        "Private property: not a public service.",
+    )
     assert CaseEvent.objects.get(case=case, type=CaseEventType.REJECTED).public is True
 
 
@@ -183,9 +210,17 @@ def test_reject_gives_the_resident_the_reason(tree, people) -> None:  # type: ig
         ([], lambda c, p, t: services.accept_case(c, actor=p["handler1"])),
         ([], lambda c, p, t: services.reply_case(c, reply="x", actor=p["handler1"])),
         ([], lambda c, p, t: services.close_case(c, actor=p["dispatcher"])),
-        (["dispatch"], lambda c, p, t: services.dispatch_case(c, unit=t["s2"], actor=p["dispatcher"])),
+        (
+            ["dispatch"],
+            lambda c, p, t: services.dispatch_case(c, unit=t["s2"], actor=p["dispatcher"]),
+        ),
         (["dispatch"], lambda c, p, t: services.reject_case(c, reason="x", actor=p["dispatcher"])),
-        (["dispatch"], lambda c, p, t: services.follow_up_case(c, resolved=True, satisfaction="satisfied", actor=services.RESIDENT)),
+        (
+            ["dispatch"],
+            lambda c, p, t: services.follow_up_case(
+                c, resolved=True, satisfaction="satisfied", actor=services.RESIDENT
+            ),
+        ),
         (["dispatch", "accept"], lambda c, p, t: services.accept_case(c, actor=p["handler1"])),
         (["reject"], lambda c, p, t: services.reopen_case(c, reason="x", actor=services.RESIDENT)),
     ],
@@ -193,7 +228,9 @@ def test_reject_gives_the_resident_the_reason(tree, people) -> None:  # type: ig
 def test_illegal_steps_raise_a_coded_error_and_change_nothing(tree, people, prepare, act) -> None:  # type: ignore[no-untyped-def]
     case = submit()
     steps = {
-        "dispatch": lambda: services.dispatch_case(case, unit=tree["s1"], actor=people["dispatcher"]),
+        "dispatch": lambda: services.dispatch_case(
+            case, unit=tree["s1"], actor=people["dispatcher"]
+        ),
         "accept": lambda: services.accept_case(case, actor=people["handler1"]),
         "reject": lambda: services.reject_case(case, reason="spam", actor=people["dispatcher"]),
     }

@@ -45,8 +45,13 @@ def test_case_details_show_the_resident_masked(tree: Any, people: Any) -> None:
 
     body = Api(people["handler1"]).get(f"/cases/{case.pk}").json()
 
-    assert body["resident"] == {"name": "张**", "phone": "138****5678",
-                                "id_number": "110***********1234", "email": "", "masked": True}  # fmt: skip
+    assert body["resident"] == {
+        "name": "张**",
+        "phone": "138****5678",
+        "id_number": "110***********1234",
+        "email": "",
+        "masked": True,
+    }
     assert "13812345678" not in str(body) and "张三丰" not in str(body)
 
 

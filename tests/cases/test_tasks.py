@@ -62,7 +62,9 @@ def test_overdue_case_escalates_to_the_nearest_supervisor_once(tree: Any, people
 
     assert (report.escalated, again.escalated) == (1, 0)
     assert Case.objects.get(pk=case.pk).escalated is True
-    recipients = set(Notification.objects.filter(kind="case.escalated").values_list("user", flat=True))
+    recipients = set(
+        Notification.objects.filter(kind="case.escalated").values_list("user", flat=True)
+    )
     assert recipients == {street_supervisor.pk}
 
 
@@ -83,7 +85,9 @@ def test_an_approved_extension_allows_a_new_escalation_for_the_new_deadline(
     services.accept_case(case, actor=people["handler1"])
     assert case.resolve_due is not None
     tasks.sweep(case.resolve_due + timedelta(hours=1))
-    extension = services.request_extension(case, working_days=2, reason="parts", actor=people["handler1"])
+    extension = services.request_extension(
+        case, working_days=2, reason="parts", actor=people["handler1"]
+    )
     services.decide_extension(extension, approve=True, actor=people["supervisor"])
     new_due = Case.objects.get(pk=case.pk).resolve_due
     assert new_due is not None

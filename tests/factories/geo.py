@@ -44,6 +44,6 @@ def unit_with_area(
     code: str, level: str, geometry: dict[str, Any], parent: Unit | None = None
 ) -> Unit:
     """A unit (names 单位CODE / Unit CODE) with its area, both through the services."""
-    unit: Unit = UnitFactory(code=code, level=level, parent=parent)
+    unit: Unit = UnitFactory.create(code=code, level=level, parent=parent)
     AreaFactory(unit=unit, geometry=geometry)
     return unit

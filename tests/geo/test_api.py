@@ -80,8 +80,8 @@ def test_a_gcj02_coordinate_is_converted_before_lookup(client: Client, db: None)
     # a point 300 m west of the line in WGS84 reads about 300 m east of it in GCJ-02
     glat, glng = wgs84_to_gcj02(39.9, 116.3965)
     assert glng > 116.40
-    as_gcj = client.get(URL, {"lat": glat, "lng": glng, "datum": "gcj02"})
-    as_wgs = client.get(URL, {"lat": glat, "lng": glng})
+    as_gcj = client.get(URL, {"lat": str(glat), "lng": str(glng), "datum": "gcj02"})
+    as_wgs = client.get(URL, {"lat": str(glat), "lng": str(glng)})
     assert as_gcj.json()["unit"]["code"] == "WEST"
     assert as_wgs.json()["unit"]["code"] == "EAST"
 

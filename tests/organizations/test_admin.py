@@ -23,9 +23,15 @@ def test_adding_a_unit_in_the_admin_goes_through_the_service(admin_client: Clien
 
     response = admin_client.post(
         "/admin/organizations/unit/add/",
-        {"code": "D9", "name_zh": "区", "name_en": "District 9", "level": "district",
-         "parent": city.pk, "is_active": "on"},
-    )  # fmt: skip
+        {
+            "code": "D9",
+            "name_zh": "区",
+            "name_en": "District 9",
+            "level": "district",
+            "parent": city.pk,
+            "is_active": "on",
+        },
+    )
 
     assert response.status_code == 302, response.content[:500]
     unit = Unit.objects.get(code="D9")

@@ -1,8 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.utils.translation import gettext_lazy as _
-
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from .models import ApiToken, Notification, User
 
@@ -21,8 +20,16 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     list_display = ("prefix", "user", "name", "created_at", "expires_at", "last_used_at", "revoked")
     list_filter = ("revoked",)
     readonly_fields = ("key_hash", "prefix", "created_at", "last_used_at")
-    fields = ("user", "name", "expires_at", "revoked", "prefix", "key_hash", "created_at",
-              "last_used_at")  # fmt: skip
+    fields = (
+        "user",
+        "name",
+        "expires_at",
+        "revoked",
+        "prefix",
+        "key_hash",
+        "created_at",
+        "last_used_at",
+    )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # tokens are issued through POST /api/v1/auth/token

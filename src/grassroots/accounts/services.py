@@ -35,8 +35,11 @@ def check_credentials(username: str, password: str, *, client: str = "") -> User
     """The active user with these credentials, or a clear error; failures are throttled."""
     key = _failures_key(username, client)
     if (cache.get(key) or 0) >= MAX_FAILURES:
-        raise AccountError(AccountErrorCode.THROTTLED,
-                           _("Too many failed attempts. Try again in 15 minutes."), status=429)  # fmt: skip
+        raise AccountError(
+            AccountErrorCode.THROTTLED,
+            _("Too many failed attempts. Try again in 15 minutes."),
+            status=429,
+        )
     user = authenticate(username=username, password=password)
     if user is None or not user.is_active:
         cache.set(key, (cache.get(key) or 0) + 1, FAILURE_WINDOW)
@@ -51,9 +54,12 @@ def issue_token(user: User, *, name: str = "", actor: Any) -> tuple[str, ApiToke
     """A new bearer token for `user`; returns the clear key (shown once) and its record."""
     key = "gr_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=user, key_hash=_hash(key), prefix=key[3:9], name=name[:100],
+        user=user,
+        key_hash=_hash(key),
+        prefix=key[3:9],
+        name=name[:100],
         expires_at=timezone.now() + timedelta(days=settings.API_TOKEN_DAYS),
-    )  # fmt: skip
+    )
     audit.record("accounts.token.issued", actor=actor, target=token, summary=user.username)
     return key, token
 
@@ -96,9 +102,13 @@ def notify(
         try:
             with transaction.atomic():
                 Notification.objects.create(
-                    user=user, kind=kind, title=title[:200], body=body, link=link[:300],
+                    user=user,
+                    kind=kind,
+                    title=title[:200],
+                    body=body,
+                    link=link[:300],
                     dedupe_key=f"{dedupe}:{user.pk}"[:200],
-                )  # fmt: skip
+                )
             created += 1
         except IntegrityError:
             continue  # already delivered by another worker or an earlier run

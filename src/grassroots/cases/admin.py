@@ -31,8 +31,15 @@ class CategoryAdmin(admin.ModelAdmin[Category]):
 
 @admin.register(DeadlinePolicy)
 class DeadlinePolicyAdmin(admin.ModelAdmin[DeadlinePolicy]):
-    list_display = ("category", "priority", "respond_within", "respond_unit", "resolve_within",
-                    "resolve_unit", "note")  # fmt: skip
+    list_display = (
+        "category",
+        "priority",
+        "respond_within",
+        "respond_unit",
+        "resolve_within",
+        "resolve_unit",
+        "note",
+    )
     list_filter = ("priority", "resolve_unit")
     autocomplete_fields = ("category",)
 
@@ -63,8 +70,15 @@ class EventInline(admin.TabularInline[CaseEvent, Case]):
 
 @admin.register(Case)
 class CaseAdmin(ReadOnlyAdmin):
-    list_display = ("tracking_code", "subject", "status", "priority", "unit", "received_at",
-                    "resolve_due")  # fmt: skip
+    list_display = (
+        "tracking_code",
+        "subject",
+        "status",
+        "priority",
+        "unit",
+        "received_at",
+        "resolve_due",
+    )
     list_filter = ("status", "priority", "kind", "channel")
     search_fields = ("tracking_code", "subject")
     date_hierarchy = "received_at"

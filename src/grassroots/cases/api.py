@@ -7,14 +7,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.http import FileResponse
 from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from grassroots.accounts.auth import ANYONE, STAFF
-from grassroots.core import ratelimit
+from grassroots.core import clock, ratelimit
 from grassroots.organizations.models import Unit
 from grassroots.organizations.querysets import subtree_q
 
@@ -34,7 +33,9 @@ RESIDENT_CHANNELS = {Channel.WEB, Channel.MOBILE, Channel.API}
 
 
 def _user(request: HttpRequest) -> Any:
-    return request.user if getattr(request.user, "is_authenticated", False) else request.auth
+    if getattr(request.user, "is_authenticated", False):
+        return request.user
+    return getattr(request, "auth", None)
 
 
 def _unit(code: str) -> Unit:
@@ -47,17 +48,28 @@ def _unit(code: str) -> Unit:
 def _draft(body: s.CaseIn, user: Any) -> services.CaseDraft:
     staff = getattr(user, "is_authenticated", False) and user.memberships.exists()
     if body.channel not in RESIDENT_CHANNELS and not staff:
-        raise CaseError(CaseErrorCode.INVALID,
-                        _("channel: “%s” is entered by staff only.") % body.channel)  # fmt: skip
-    resident = body.resident or s.ResidentIn()
+        raise CaseError(
+            CaseErrorCode.INVALID, _("channel: “%s” is entered by staff only.") % body.channel
+        )
+    resident = body.resident or s.ResidentIn(name="", phone="", id_number="", email="")
     return services.CaseDraft(
-        kind=body.kind, subject=body.subject, description=body.description,
-        category=body.category, priority=body.priority, channel=body.channel,
-        lat=body.lat, lng=body.lng, datum=body.datum, address=body.address,
-        resident_name=resident.name, resident_phone=resident.phone,
-        resident_id_number=resident.id_number, resident_email=resident.email,
-        anonymous=body.anonymous, confidential=body.confidential,
-    )  # fmt: skip
+        kind=body.kind,
+        subject=body.subject,
+        description=body.description,
+        category=body.category,
+        priority=body.priority,
+        channel=body.channel,
+        lat=body.lat,
+        lng=body.lng,
+        datum=body.datum,
+        address=body.address,
+        resident_name=resident.name,
+        resident_phone=resident.phone,
+        resident_id_number=resident.id_number,
+        resident_email=resident.email,
+        anonymous=body.anonymous,
+        confidential=body.confidential,
+    )
 
 
 @router.post("", response={201: s.CaseCreatedOut}, auth=ANYONE)
@@ -68,19 +80,27 @@ def submit(request: HttpRequest, body: s.CaseIn, response: HttpResponse) -> Stat
     if not getattr(user, "is_authenticated", False) and not ratelimit.allow(
         request, "intake", settings.CASE_INTAKE_RATE_PER_MINUTE
     ):
-        raise CaseError(CaseErrorCode.RATE_LIMITED, _("Too many submissions; wait a minute."),
-                        status=429)  # fmt: skip
+        raise CaseError(
+            CaseErrorCode.RATE_LIMITED, _("Too many submissions; wait a minute."), status=429
+        )
     key = (request.headers.get("Idempotency-Key") or "").strip()[:150] or None
     result = services.submit_case(_draft(body, user), actor=user, idempotency_key=key)
     if not result.created:
         response["Idempotent-Replayed"] = "true"
     case = result.case
-    return Status(201, {
-        "id": case.pk, "tracking_code": case.tracking_code, "secret": case.secret,
-        "status": case.status, "unit": presenters.unit_ref(case.unit),
-        "place": presenters.unit_ref(case.place_unit), "deadlines": presenters.deadlines(case),
-        "track_url": f"/api/v1/track/{case.tracking_code}",
-    })  # fmt: skip
+    return Status(
+        201,
+        {
+            "id": case.pk,
+            "tracking_code": case.tracking_code,
+            "secret": case.secret,
+            "status": case.status,
+            "unit": presenters.unit_ref(case.unit),
+            "place": presenters.unit_ref(case.place_unit),
+            "deadlines": presenters.deadlines(case),
+            "track_url": f"/api/v1/track/{case.tracking_code}",
+        },
+    )
 
 
 def _filtered(user: Any, f: s.CaseFilters) -> Any:
@@ -92,11 +112,14 @@ def _filtered(user: Any, f: s.CaseFilters) -> Any:
     if f.category:
         qs = qs.filter(Q(category__code=f.category) | Q(category__parent__code=f.category))
     if f.overdue is not None:
-        overdue = Q(pk__in=Case.objects.overdue(timezone.now()).values("pk"))
+        overdue = Q(pk__in=Case.objects.overdue(clock.now()).values("pk"))
         qs = qs.filter(overdue) if f.overdue else qs.exclude(overdue)
     if f.text:
-        qs = qs.filter(Q(subject__icontains=f.text) | Q(description__icontains=f.text)
-                       | Q(tracking_code=normalize_tracking_code(f.text)))  # fmt: skip
+        qs = qs.filter(
+            Q(subject__icontains=f.text)
+            | Q(description__icontains=f.text)
+            | Q(tracking_code=normalize_tracking_code(f.text))
+        )
     tz = timezone.get_current_timezone()
     if f.received_from:
         qs = qs.filter(received_at__gte=datetime.combine(f.received_from, time.min, tz))
@@ -111,8 +134,12 @@ def list_cases(request: HttpRequest, filters: Query[s.CaseFilters]) -> dict[str,
     qs = _filtered(_user(request), filters)
     start = (filters.page - 1) * filters.page_size
     items = list(qs[start : start + filters.page_size])
-    return {"items": [presenters.summary(c) for c in items], "count": qs.count(),
-            "page": filters.page, "page_size": filters.page_size}  # fmt: skip
+    return {
+        "items": [presenters.summary(c) for c in items],
+        "count": qs.count(),
+        "page": filters.page,
+        "page_size": filters.page_size,
+    }
 
 
 def _detail(request: HttpRequest, case_id: int) -> dict[str, Any]:
@@ -133,12 +160,14 @@ def reveal_resident(request: HttpRequest, case_id: int, body: s.RevealIn) -> Any
     user = _user(request)
     case = access_case(user, case_id)
     if not may_reveal(user, case):
-        raise CaseError(CaseErrorCode.FORBIDDEN, _("Your role may not see this resident."),
-                        status=403)  # fmt: skip
+        raise CaseError(
+            CaseErrorCode.FORBIDDEN, _("Your role may not see this resident."), status=403
+        )
     resident = services.reveal_resident(case, reason=body.reason, actor=user)
     if resident is None:
-        raise CaseError(CaseErrorCode.NOT_FOUND, _("This case has no resident on record."),
-                        status=404)  # fmt: skip
+        raise CaseError(
+            CaseErrorCode.NOT_FOUND, _("This case has no resident on record."), status=404
+        )
     return presenters.resident_out(resident, masked=False)
 
 
@@ -194,8 +223,9 @@ def part_done(request: HttpRequest, case_id: int, body: s.PartDoneIn) -> Any:
     """A supporting unit reports its part done."""
     user, case = _act(request, case_id, Action.PART_DONE)
     assignment = CaseAssignment.objects.filter(pk=body.assignment, case=case).first()
-    if assignment is None or not Scope.of(user).covers(assignment.unit, frozenset(
-            {"handler", "grid_worker"})):  # fmt: skip
+    if assignment is None or not Scope.of(user).covers(
+        assignment.unit, frozenset({"handler", "grid_worker"})
+    ):
         raise CaseError(CaseErrorCode.FORBIDDEN, _("This part is not yours."), status=403)
     services.complete_part(assignment, result=body.result, actor=user)
     return _detail(request, case_id)
@@ -205,8 +235,7 @@ def part_done(request: HttpRequest, case_id: int, body: s.PartDoneIn) -> Any:
 def extend(request: HttpRequest, case_id: int, body: s.ExtendIn) -> Any:
     """Ask for more working days; a supervisor decides."""
     user, case = _act(request, case_id, Action.EXTEND)
-    services.request_extension(case, working_days=body.working_days, reason=body.reason,
-                               actor=user)  # fmt: skip
+    services.request_extension(case, working_days=body.working_days, reason=body.reason, actor=user)
     return _detail(request, case_id)
 
 
@@ -241,8 +270,13 @@ def reply(request: HttpRequest, case_id: int, body: s.ReplyIn) -> Any:
 def follow_up(request: HttpRequest, case_id: int, body: s.FollowUpIn) -> Any:
     """Record the resident's verdict from a follow-up call (回访)."""
     user, case = _act(request, case_id, Action.FOLLOW_UP)
-    services.follow_up_case(case, resolved=body.resolved, satisfaction=body.satisfaction,
-                            comment=body.comment, actor=user)  # fmt: skip
+    services.follow_up_case(
+        case,
+        resolved=body.resolved,
+        satisfaction=body.satisfaction,
+        comment=body.comment,
+        actor=user,
+    )
     return _detail(request, case_id)
 
 
@@ -308,16 +342,20 @@ def categories(request: HttpRequest) -> list[dict[str, str]]:
 # Residents: track by code + secret, rate the answer, reopen.
 def _own_case(request: HttpRequest, code: str, secret: str) -> Case:
     if not ratelimit.allow(request, "track", 60):
-        raise CaseError(CaseErrorCode.RATE_LIMITED, _("Too many lookups; wait a minute."),
-                        status=429)  # fmt: skip
-    case = Case.objects.select_related("unit", "category").filter(
-        tracking_code=normalize_tracking_code(code)
-    ).first()  # fmt: skip
+        raise CaseError(
+            CaseErrorCode.RATE_LIMITED, _("Too many lookups; wait a minute."), status=429
+        )
+    case = (
+        Case.objects.select_related("unit", "category")
+        .filter(tracking_code=normalize_tracking_code(code))
+        .first()
+    )
     user = _user(request)
     if case is not None and (is_owner(user, case) or _secret_ok(case, secret)):
         return case
-    raise CaseError(CaseErrorCode.NOT_FOUND, _("No case with this tracking code and secret."),
-                    status=404)  # fmt: skip
+    raise CaseError(
+        CaseErrorCode.NOT_FOUND, _("No case with this tracking code and secret."), status=404
+    )
 
 
 def _secret_ok(case: Case, secret: str) -> bool:
@@ -336,8 +374,13 @@ def track(request: HttpRequest, code: str, secret: str = "") -> dict[str, Any]:
 def resident_follow_up(request: HttpRequest, code: str, body: s.ResidentFollowUpIn) -> Any:
     """Rate the answer: was it solved, how satisfied are you."""
     case = _own_case(request, code, body.secret)
-    services.follow_up_case(case, resolved=body.resolved, satisfaction=body.satisfaction,
-                            comment=body.comment, actor=services.RESIDENT)  # fmt: skip
+    services.follow_up_case(
+        case,
+        resolved=body.resolved,
+        satisfaction=body.satisfaction,
+        comment=body.comment,
+        actor=services.RESIDENT,
+    )
     return presenters.track(Case.objects.get(pk=case.pk))
 
 
@@ -349,20 +392,20 @@ def resident_reopen(request: HttpRequest, code: str, body: s.ResidentReopenIn) -
     return presenters.track(Case.objects.get(pk=case.pk))
 
 
-
-
 # Attachments: uploaded by staff or by the resident, served only to those who may see them.
 def _serve(attachment: Attachment) -> FileResponse:
     response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
-    response["Content-Disposition"] = f'inline; filename="{attachment.file.name.rsplit("/", 1)[-1]}"'
+    name = (attachment.file.name or "file").rsplit("/", 1)[-1]
+    response["Content-Disposition"] = f'inline; filename="{name}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
 
 
 @router.post("/{int:case_id}/attachments", response={201: s.AttachmentOut}, auth=STAFF)
-def upload(request: HttpRequest, case_id: int, file: File[UploadedFile],
-           public: Form[bool] = True) -> Status[Any]:  # fmt: skip
+def upload(
+    request: HttpRequest, case_id: int, file: File[UploadedFile], public: Form[bool] = True
+) -> Status[Any]:
     """Attach a photo or PDF (checked by its content; size and count limited)."""
     user = _user(request)
     case = access_case(user, case_id)
@@ -381,8 +424,9 @@ def download(request: HttpRequest, case_id: int, attachment_id: int) -> FileResp
 
 
 @track_router.post("/{code}/attachments", response={201: s.AttachmentOut}, auth=ANYONE)
-def resident_upload(request: HttpRequest, code: str, file: File[UploadedFile],
-                    secret: Form[str] = "") -> Status[Any]:  # fmt: skip
+def resident_upload(
+    request: HttpRequest, code: str, file: File[UploadedFile], secret: Form[str] = ""
+) -> Status[Any]:
     """The resident adds a photo to their own case."""
     case = _own_case(request, code, secret)
     attachment = services.attach_file(case, upload=file, actor=services.RESIDENT, public=True)
@@ -390,8 +434,9 @@ def resident_upload(request: HttpRequest, code: str, file: File[UploadedFile],
 
 
 @track_router.get("/{code}/attachments/{int:attachment_id}", auth=ANYONE)
-def resident_download(request: HttpRequest, code: str, attachment_id: int,
-                      secret: str = "") -> FileResponse:  # fmt: skip
+def resident_download(
+    request: HttpRequest, code: str, attachment_id: int, secret: str = ""
+) -> FileResponse:
     """A public file of the resident's own case."""
     case = _own_case(request, code, secret)
     attachment = case.attachments.filter(pk=attachment_id, public=True).first()

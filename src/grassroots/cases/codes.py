@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime
 
 # No 0/O, 1/I/L: the secret is read aloud and typed on phones.
-SECRET_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+SECRET_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # noqa: S105 - an alphabet
 SECRET_LENGTH = 8
 
 

@@ -62,8 +62,12 @@ def compute_deadlines(category: Category | None, priority: str, start: datetime)
     """Respond-by and resolve-by moments for a case received (or reopened) at `start`."""
     policy = find_policy(category, priority)
     if policy is not None:
-        spec = (policy.respond_within, policy.respond_unit, policy.resolve_within,
-                policy.resolve_unit)  # fmt: skip
+        spec = (
+            policy.respond_within,
+            policy.respond_unit,
+            policy.resolve_within,
+            policy.resolve_unit,
+        )
         label = str(policy)
     else:
         spec = FALLBACK[Priority(priority)]

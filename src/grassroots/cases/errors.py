@@ -13,7 +13,7 @@ class CaseErrorCode(StrEnum):
     UNKNOWN_CATEGORY = "unknown_category"  # no active category with this code
     UNKNOWN_UNIT = "unknown_unit"  # no active unit with this code
     IDEMPOTENCY_CONFLICT = "idempotency_key_reused"  # same key, different submission
-    BAD_SECRET = "bad_tracking_secret"  # tracking code and secret do not match
+    BAD_SECRET = "bad_tracking_secret"  # noqa: S105 - an error code  # tracking code and secret do not match
     RATE_LIMITED = "rate_limited"  # too many submissions from this client
 
 

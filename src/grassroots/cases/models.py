@@ -38,9 +38,13 @@ class Category(TimeStampedModel):
     name_zh = models.CharField(_("name (Chinese)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
-    )  # fmt: skip
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
     description = models.TextField(_("description"), blank=True)
     keywords = models.CharField(_("keywords"), max_length=300, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
@@ -67,34 +71,41 @@ class DeadlinePolicy(TimeStampedModel):
     """
 
     category = models.ForeignKey(
-        Category, verbose_name=_("category"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="deadline_policies",
-    )  # fmt: skip
+        Category,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="deadline_policies",
+    )
     priority = models.CharField(_("priority"), max_length=16, choices=Priority.choices)
     respond_within = models.FloatField(_("respond within"))
     respond_unit = models.CharField(
-        _("respond unit"), max_length=16, choices=DeadlineUnit.choices,
+        _("respond unit"),
+        max_length=16,
+        choices=DeadlineUnit.choices,
         default=DeadlineUnit.WORKING_HOURS,
-    )  # fmt: skip
+    )
     resolve_within = models.FloatField(_("resolve within"))
     resolve_unit = models.CharField(
-        _("resolve unit"), max_length=16, choices=DeadlineUnit.choices,
+        _("resolve unit"),
+        max_length=16,
+        choices=DeadlineUnit.choices,
         default=DeadlineUnit.WORKING_DAYS,
-    )  # fmt: skip
+    )
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("deadline policy")
         verbose_name_plural = _("deadline policies")
         constraints = [
+            models.UniqueConstraint(fields=["category", "priority"], name="deadline_policy_unique"),
             models.UniqueConstraint(
-                fields=["category", "priority"], name="deadline_policy_unique"
-            ),
-            models.UniqueConstraint(
-                fields=["priority"], condition=models.Q(category__isnull=True),
+                fields=["priority"],
+                condition=models.Q(category__isnull=True),
                 name="deadline_policy_default_unique",
             ),
-        ]  # fmt: skip
+        ]
 
     def __str__(self) -> str:
         return f"{self.category or '*'} / {self.priority}"
@@ -108,9 +119,13 @@ class Resident(TimeStampedModel):
     id_number = models.CharField(_("ID number"), max_length=32, blank=True)
     email = models.EmailField(_("email"), blank=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("account"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="resident_profiles",
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="resident_profiles",
+    )
 
     class Meta:
         verbose_name = _("resident")
@@ -131,9 +146,13 @@ class Case(TimeStampedModel):
     subject = models.CharField(_("subject"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     category = models.ForeignKey(
-        Category, verbose_name=_("category"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="cases",
-    )  # fmt: skip
+        Category,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
     priority = models.CharField(
         _("priority"), max_length=16, choices=Priority.choices, default=Priority.NORMAL
     )
@@ -145,22 +164,38 @@ class Case(TimeStampedModel):
     lng = models.FloatField(_("longitude"), null=True, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     place_unit = models.ForeignKey(
-        Unit, verbose_name=_("place"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="cases_located",
-    )  # fmt: skip
+        Unit,
+        verbose_name=_("place"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cases_located",
+    )
     # Who handles it: the lead unit (supporting units are in CaseAssignment).
     unit = models.ForeignKey(
-        Unit, verbose_name=_("handling unit"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="cases",
-    )  # fmt: skip
+        Unit,
+        verbose_name=_("handling unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
     resident = models.ForeignKey(
-        Resident, verbose_name=_("resident"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="cases",
-    )  # fmt: skip
+        Resident,
+        verbose_name=_("resident"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cases",
+    )
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     anonymous = models.BooleanField(_("anonymous"), default=False)
     confidential = models.BooleanField(_("confidential"), default=False)
 
@@ -182,9 +217,13 @@ class Case(TimeStampedModel):
     followed_up_at = models.DateTimeField(_("followed up at"), null=True, blank=True)
 
     parent = models.ForeignKey(
-        "self", verbose_name=_("merged into"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="merged_cases",
-    )  # fmt: skip
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_cases",
+    )
     return_count = models.PositiveSmallIntegerField(_("returns"), default=0)
     reopen_count = models.PositiveSmallIntegerField(_("reopens"), default=0)
     supervise_count = models.PositiveSmallIntegerField(_("supervisions"), default=0)
@@ -220,9 +259,11 @@ class CaseAssignment(TimeStampedModel):
     role = models.CharField(_("role"), max_length=16, choices=AssignmentRole.choices)
     via = models.CharField(_("via"), max_length=16, choices=AssignmentVia.choices)
     status = models.CharField(
-        _("status"), max_length=16, choices=AssignmentStatus.choices,
+        _("status"),
+        max_length=16,
+        choices=AssignmentStatus.choices,
         default=AssignmentStatus.PENDING,
-    )  # fmt: skip
+    )
     part = models.TextField(_("part to handle"), blank=True)
     result = models.TextField(_("result"), blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
@@ -245,19 +286,28 @@ class ExtensionRequest(TimeStampedModel):
     )
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True,
-        on_delete=models.SET_NULL, related_name="+",
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     working_days = models.PositiveSmallIntegerField(_("working days"))
     reason = models.TextField(_("reason"))
     status = models.CharField(
-        _("status"), max_length=16, choices=ExtensionStatus.choices,
+        _("status"),
+        max_length=16,
+        choices=ExtensionStatus.choices,
         default=ExtensionStatus.PENDING,
-    )  # fmt: skip
+    )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
 
@@ -278,14 +328,22 @@ class CaseEvent(models.Model):
     type = models.CharField(_("type"), max_length=32, choices=CaseEventType.choices)
     at = models.DateTimeField(_("at"), db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     actor_label = models.CharField(_("actor label"), max_length=150, blank=True)
     unit = models.ForeignKey(
-        Unit, verbose_name=_("unit"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-    )  # fmt: skip
+        Unit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     from_status = models.CharField(_("from"), max_length=16, blank=True)
     to_status = models.CharField(_("to"), max_length=16, blank=True)
     note = models.TextField(_("note"), blank=True)
@@ -314,6 +372,9 @@ class IdempotencyRecord(models.Model):
         verbose_name = _("idempotency key")
         verbose_name_plural = _("idempotency keys")
 
+    def __str__(self) -> str:
+        return self.key
+
 
 class Attachment(TimeStampedModel):
     """A photo or file of a case, stored outside the web root and served only to those allowed."""
@@ -326,9 +387,13 @@ class Attachment(TimeStampedModel):
     size = models.PositiveIntegerField(_("size"))
     original_name = models.CharField(_("original name"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     public = models.BooleanField(_("shown to the resident"), default=True)
 
     class Meta:

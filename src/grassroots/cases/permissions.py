@@ -20,8 +20,8 @@ from grassroots.organizations.models import Membership, Unit
 from grassroots.organizations.permissions import scope_q
 from grassroots.organizations.querysets import PATH_STEP
 
-from .errors import CaseError, CaseErrorCode
 from .enums import AssignmentStatus
+from .errors import CaseError, CaseErrorCode
 from .models import Case, CaseAssignment
 from .querysets import CaseQuerySet
 from .workflow import Action
@@ -30,11 +30,27 @@ CENTRE_ROLES = frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN})
 SUPERVISING_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
 HANDLING_ROLES = frozenset({Role.HANDLER, Role.GRID_WORKER})
 
-CENTRE_ACTIONS = {Action.DISPATCH, Action.COHANDLE, Action.MERGE, Action.REJECT, Action.CLOSE,
-                  Action.FOLLOW_UP, Action.REOPEN, Action.TRANSFER, Action.SUMMON}  # fmt: skip
+CENTRE_ACTIONS = {
+    Action.DISPATCH,
+    Action.COHANDLE,
+    Action.MERGE,
+    Action.REJECT,
+    Action.CLOSE,
+    Action.FOLLOW_UP,
+    Action.REOPEN,
+    Action.TRANSFER,
+    Action.SUMMON,
+}
 SUPERVISOR_ACTIONS = {Action.SUPERVISE, Action.APPROVE_EXTENSION}
-LEAD_UNIT_ACTIONS = {Action.ACCEPT, Action.RETURN, Action.REPLY, Action.EXTEND,
-                     Action.TRANSFER, Action.SUMMON, Action.COHANDLE}  # fmt: skip
+LEAD_UNIT_ACTIONS = {
+    Action.ACCEPT,
+    Action.RETURN,
+    Action.REPLY,
+    Action.EXTEND,
+    Action.TRANSFER,
+    Action.SUMMON,
+    Action.COHANDLE,
+}
 RESIDENT_ACTIONS = {Action.FOLLOW_UP, Action.REOPEN}
 
 
@@ -85,9 +101,11 @@ def is_owner(user: Any, case: Case) -> bool:
     """Whether a logged-in resident submitted this case."""
     return bool(
         getattr(user, "is_authenticated", False)
-        and (case.submitted_by_id == user.pk
-             or (case.resident is not None and case.resident.user_id == user.pk))
-    )  # fmt: skip
+        and (
+            case.submitted_by_id == user.pk
+            or (case.resident is not None and case.resident.user_id == user.pk)
+        )
+    )
 
 
 def _centre_covers(scope: Scope, case: Case, roles: frozenset[str]) -> bool:
@@ -109,11 +127,20 @@ def _handles(scope: Scope, case: Case) -> bool:
 def can_see(user: Any, case: Case, scope: Scope | None = None) -> bool:
     """The per-case form of `visible_cases`, plus the resident's own cases."""
     scope = scope or Scope.of(user)
-    return _centre_covers(scope, case, CENTRE_ROLES) or _handles(scope, case) or is_owner(user, case)
+    return (
+        _centre_covers(scope, case, CENTRE_ROLES) or _handles(scope, case) or is_owner(user, case)
+    )
 
 
-def may(user: Any, case: Case, action: Action, *, target: Unit | None = None,
-        scope: Scope | None = None, as_resident: bool = False) -> bool:  # fmt: skip
+def may(
+    user: Any,
+    case: Case,
+    action: Action,
+    *,
+    target: Unit | None = None,
+    scope: Scope | None = None,
+    as_resident: bool = False,
+) -> bool:
     """Whether the user may take `action` on `case` (not whether the state allows it)."""
     if as_resident:
         return action in RESIDENT_ACTIONS
@@ -124,8 +151,9 @@ def may(user: Any, case: Case, action: Action, *, target: Unit | None = None,
         return True
     if action in LEAD_UNIT_ACTIONS and case.unit and scope.covers(case.unit, HANDLING_ROLES):
         # A handler may transfer only down into units it also covers (street → community).
-        return action != Action.TRANSFER or (target is not None
-                                             and scope.covers(target, HANDLING_ROLES))
+        return action != Action.TRANSFER or (
+            target is not None and scope.covers(target, HANDLING_ROLES)
+        )
     if action == Action.PART_DONE:
         return any(scope.covers(a.unit, HANDLING_ROLES) for a in _current_assignments(case))
     return action in RESIDENT_ACTIONS and is_owner(user, case)
@@ -136,8 +164,8 @@ def may_reveal(user: Any, case: Case, scope: Scope | None = None) -> bool:
     scope = scope or Scope.of(user)
     if _centre_covers(scope, case, CENTRE_ROLES):
         return True
-    return not case.confidential and case.unit is not None and scope.covers(
-        case.unit, HANDLING_ROLES
+    return (
+        not case.confidential and case.unit is not None and scope.covers(case.unit, HANDLING_ROLES)
     )
 
 
@@ -153,6 +181,5 @@ def access_case(user: Any, case_id: int, action: Action | None = None, **kw: Any
     if case is None or not can_see(user, case, scope):
         raise CaseError(CaseErrorCode.NOT_FOUND, _("No such case."), status=404)
     if action is not None and not may(user, case, action, scope=scope, **kw):
-        raise CaseError(CaseErrorCode.FORBIDDEN, _("You may not do this on this case."),
-                        status=403)  # fmt: skip
+        raise CaseError(CaseErrorCode.FORBIDDEN, _("You may not do this on this case."), status=403)
     return case

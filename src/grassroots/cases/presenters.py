@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.utils import timezone
-
+from grassroots.core import clock
 from grassroots.organizations.models import Unit
 
 from .enums import CaseEventType, CaseStatus
@@ -25,35 +24,54 @@ def category_ref(category: Category | None) -> dict[str, str] | None:
 
 
 def is_overdue(case: Case, now: datetime | None = None) -> bool:
-    now = now or timezone.now()
+    now = now or clock.now()
     waiting = case.status in (CaseStatus.DISPATCHED, CaseStatus.ACCEPTED, CaseStatus.RECEIVED)
     return bool(waiting and case.resolve_due and case.resolve_due < now)
 
 
 def deadlines(case: Case) -> dict[str, Any]:
-    return {"respond_due": case.respond_due, "resolve_due": case.resolve_due,
-            "overdue": is_overdue(case)}  # fmt: skip
+    return {
+        "respond_due": case.respond_due,
+        "resolve_due": case.resolve_due,
+        "overdue": is_overdue(case),
+    }
 
 
 def resident_out(resident: Resident | None, *, masked: bool = True) -> dict[str, Any] | None:
     if resident is None:
         return None
     if not masked:
-        return {"name": resident.name, "phone": resident.phone, "id_number": resident.id_number,
-                "email": resident.email, "masked": False}  # fmt: skip
-    return {"name": mask_name(resident.name), "phone": mask_phone(resident.phone),
-            "id_number": mask_id_number(resident.id_number), "email": mask_email(resident.email),
-            "masked": True}  # fmt: skip
+        return {
+            "name": resident.name,
+            "phone": resident.phone,
+            "id_number": resident.id_number,
+            "email": resident.email,
+            "masked": False,
+        }
+    return {
+        "name": mask_name(resident.name),
+        "phone": mask_phone(resident.phone),
+        "id_number": mask_id_number(resident.id_number),
+        "email": mask_email(resident.email),
+        "masked": True,
+    }
 
 
 def summary(case: Case) -> dict[str, Any]:
     return {
-        "id": case.pk, "tracking_code": case.tracking_code, "kind": case.kind,
-        "channel": case.channel, "subject": case.subject,
-        "category": category_ref(case.category), "priority": case.priority,
-        "status": case.status, "unit": unit_ref(case.unit), "place": unit_ref(case.place_unit),
-        "received_at": case.received_at, "deadlines": deadlines(case),
-    }  # fmt: skip
+        "id": case.pk,
+        "tracking_code": case.tracking_code,
+        "kind": case.kind,
+        "channel": case.channel,
+        "subject": case.subject,
+        "category": category_ref(case.category),
+        "priority": case.priority,
+        "status": case.status,
+        "unit": unit_ref(case.unit),
+        "place": unit_ref(case.place_unit),
+        "received_at": case.received_at,
+        "deadlines": deadlines(case),
+    }
 
 
 def event_out(event: CaseEvent, *, for_resident: bool) -> dict[str, Any]:
@@ -68,8 +86,9 @@ def event_out(event: CaseEvent, *, for_resident: bool) -> dict[str, Any]:
     if for_resident:
         out["note"] = event.public_note
     else:
-        out.update(actor=event.actor_label, note=event.note or event.public_note,
-                   public=event.public)  # fmt: skip
+        out.update(
+            actor=event.actor_label, note=event.note or event.public_note, public=event.public
+        )
     return out
 
 
@@ -88,55 +107,84 @@ def available_actions(user: Any, case: Case, scope: Scope) -> list[str]:
 
 def attachment_out(attachment: Attachment, *, resident: bool = False) -> dict[str, Any]:
     """A file's description; the resident's URL still needs their secret as `?secret=`."""
-    base = (f"/api/v1/track/{attachment.case.tracking_code}" if resident
-            else f"/api/v1/cases/{attachment.case_id}")  # fmt: skip
-    return {"id": attachment.pk, "content_type": attachment.content_type,
-            "size": attachment.size, "public": attachment.public,
-            "url": f"{base}/attachments/{attachment.pk}"}  # fmt: skip
+    base = (
+        f"/api/v1/track/{attachment.case.tracking_code}"
+        if resident
+        else f"/api/v1/cases/{attachment.case_id}"
+    )
+    return {
+        "id": attachment.pk,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "public": attachment.public,
+        "url": f"{base}/attachments/{attachment.pk}",
+    }
 
 
 def detail(case: Case, user: Any, scope: Scope) -> dict[str, Any]:
     """The staff view of a case; the resident is masked (a logged reveal shows more)."""
     return {
         **summary(case),
-        "description": case.description, "lat": case.lat, "lng": case.lng,
-        "address": case.address, "resident": resident_out(case.resident),
-        "anonymous": case.anonymous, "confidential": case.confidential, "reply": case.reply,
-        "rejection_reason": case.rejection_reason, "resolved": case.resolved,
-        "satisfaction": case.satisfaction, "followup_comment": case.followup_comment,
+        "description": case.description,
+        "lat": case.lat,
+        "lng": case.lng,
+        "address": case.address,
+        "resident": resident_out(case.resident),
+        "anonymous": case.anonymous,
+        "confidential": case.confidential,
+        "reply": case.reply,
+        "rejection_reason": case.rejection_reason,
+        "resolved": case.resolved,
+        "satisfaction": case.satisfaction,
+        "followup_comment": case.followup_comment,
         "parent": case.parent.tracking_code if case.parent else None,
         "merged": list(case.merged_cases.values_list("tracking_code", flat=True)),
-        "return_count": case.return_count, "reopen_count": case.reopen_count,
+        "return_count": case.return_count,
+        "reopen_count": case.reopen_count,
         "supervise_count": case.supervise_count,
         "assignments": [
-            {"id": a.pk, "unit": unit_ref(a.unit), "role": a.role, "via": a.via,
-             "status": a.status, "part": a.part, "result": a.result}
+            {
+                "id": a.pk,
+                "unit": unit_ref(a.unit),
+                "role": a.role,
+                "via": a.via,
+                "status": a.status,
+                "part": a.part,
+                "result": a.result,
+            }
             for a in case.assignments.all()
         ],
-        "extensions": list(case.extensions.values(
-            "id", "working_days", "reason", "status", "created_at")),
-        "timeline": [event_out(e, for_resident=False)
-                     for e in case.events.select_related("unit")],
+        "extensions": list(
+            case.extensions.values("id", "working_days", "reason", "status", "created_at")
+        ),
+        "timeline": [event_out(e, for_resident=False) for e in case.events.select_related("unit")],
         "attachments": [attachment_out(a) for a in case.attachments.all()],
         "actions": available_actions(user, case, scope),
-    }  # fmt: skip
+    }
 
 
 def track(case: Case) -> dict[str, Any]:
     """What the resident sees: no staff names, no internal notes, no other people."""
     events = case.events.filter(public=True).select_related("unit")
     return {
-        "tracking_code": case.tracking_code, "status": case.status,
-        "status_label": str(CaseStatus(case.status).label), "kind": case.kind,
-        "subject": case.subject, "category": category_ref(case.category),
-        "unit": unit_ref(case.unit), "received_at": case.received_at,
-        "deadlines": deadlines(case), "reply": case.reply,
-        "rejection_reason": case.rejection_reason, "resolved": case.resolved,
+        "tracking_code": case.tracking_code,
+        "status": case.status,
+        "status_label": str(CaseStatus(case.status).label),
+        "kind": case.kind,
+        "subject": case.subject,
+        "category": category_ref(case.category),
+        "unit": unit_ref(case.unit),
+        "received_at": case.received_at,
+        "deadlines": deadlines(case),
+        "reply": case.reply,
+        "rejection_reason": case.rejection_reason,
+        "resolved": case.resolved,
         "satisfaction": case.satisfaction,
         "timeline": [event_out(e, for_resident=True) for e in events],
-        "attachments": [attachment_out(a, resident=True)
-                        for a in case.attachments.filter(public=True)],
+        "attachments": [
+            attachment_out(a, resident=True) for a in case.attachments.filter(public=True)
+        ],
         "can_follow_up": case.status == CaseStatus.REPLIED,
-        "can_reopen": case.status in (CaseStatus.REPLIED, CaseStatus.FOLLOWED_UP,
-                                      CaseStatus.CLOSED),
-    }  # fmt: skip
+        "can_reopen": case.status
+        in (CaseStatus.REPLIED, CaseStatus.FOLLOWED_UP, CaseStatus.CLOSED),
+    }

@@ -10,7 +10,7 @@ from django.db import models
 from .enums import OPEN_STATUSES, CaseStatus
 
 if TYPE_CHECKING:
-    from .models import Case
+    from .models import Case  # noqa: F401 - used in the string annotation below
 
 
 class CaseQuerySet(models.QuerySet["Case"]):

@@ -15,7 +15,9 @@ class ResidentIn(Schema):
 
 
 class CaseIn(Schema):
-    kind: str = Field(..., description="complaint, help, consultation, suggestion, praise, petition")
+    kind: str = Field(
+        ..., description="complaint, help, consultation, suggestion, praise, petition"
+    )
     subject: str = Field("", max_length=200)
     description: str = Field("", max_length=5000)
     category: str | None = Field(None, max_length=64, description="category code")

@@ -14,11 +14,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from grassroots.accounts.services import notify
+from grassroots.core import clock
 from grassroots.organizations.enums import Role
 from grassroots.organizations.models import Membership
 
@@ -48,8 +48,9 @@ def _people(case: Case, roles: tuple[str, ...], *, nearest: bool) -> list[Any]:
     if case.unit is None:
         return []
     chain = [*case.unit.ancestor_ids, case.unit.pk]
-    members = list(Membership.objects.filter(unit_id__in=chain, role__in=roles)
-                   .select_related("user", "unit"))  # fmt: skip
+    members = list(
+        Membership.objects.filter(unit_id__in=chain, role__in=roles).select_related("user", "unit")
+    )
     if nearest and members:
         deepest = max(m.unit.depth for m in members)
         members = [m for m in members if m.unit.depth == deepest]
@@ -57,9 +58,16 @@ def _people(case: Case, roles: tuple[str, ...], *, nearest: bool) -> list[Any]:
 
 
 def _remind(case: Case, *, which: str, due: datetime) -> None:
-    record(case, CaseEventType.REMINDED, actor=None, from_status=case.status,
-           to_status=case.status, unit=case.unit, public=False,
-           data={"deadline": which, "due": due.isoformat()})  # fmt: skip
+    record(
+        case,
+        CaseEventType.REMINDED,
+        actor=None,
+        from_status=case.status,
+        to_status=case.status,
+        unit=case.unit,
+        public=False,
+        data={"deadline": which, "due": due.isoformat()},
+    )
     notify(
         _people(case, (Role.HANDLER,), nearest=True),
         kind=f"case.reminder.{which}",
@@ -71,16 +79,24 @@ def _remind(case: Case, *, which: str, due: datetime) -> None:
 
 
 def _escalate(case: Case) -> None:
-    record(case, CaseEventType.ESCALATED, actor=None, from_status=case.status,
-           to_status=case.status, unit=case.unit, public=False,
-           data={"due": case.resolve_due.isoformat() if case.resolve_due else None})  # fmt: skip
+    due = case.resolve_due.isoformat() if case.resolve_due else ""
+    record(
+        case,
+        CaseEventType.ESCALATED,
+        actor=None,
+        from_status=case.status,
+        to_status=case.status,
+        unit=case.unit,
+        public=False,
+        data={"due": case.resolve_due.isoformat() if case.resolve_due else None},
+    )
     notify(
         _people(case, (Role.SUPERVISOR,), nearest=True),
         kind="case.escalated",
         title=_("Overdue: %(code)s %(subject)s")
         % {"code": case.tracking_code, "subject": case.subject},
         link=f"/cases/{case.pk}/",
-        dedupe=f"case:{case.pk}:escalate:{case.resolve_due.isoformat() if case.resolve_due else ''}",
+        dedupe=f"case:{case.pk}:escalate:{due}",
     )
 
 
@@ -96,18 +112,20 @@ def _each(qs: Any, flag: str, act: Any) -> int:
 
 def sweep(now: datetime | None = None) -> SweepReport:
     """Everything due at `now`: reminders, escalations, automatic closures."""
-    now = now or timezone.now()
+    now = now or clock.now()
     report = SweepReport()
     respond_soon = now + timedelta(hours=settings.CASE_REMIND_RESPOND_HOURS)
     resolve_soon = now + timedelta(hours=settings.CASE_REMIND_RESOLVE_HOURS)
     report.reminded += _each(
         Case.objects.filter(status=CaseStatus.DISPATCHED, respond_due__lte=respond_soon),
-        "reminded_respond", lambda c: _remind(c, which="respond", due=c.respond_due),
-    )  # fmt: skip
+        "reminded_respond",
+        lambda c: _remind(c, which="respond", due=c.respond_due),
+    )
     report.reminded += _each(
         Case.objects.filter(status__in=HANDLING, resolve_due__lte=resolve_soon),
-        "reminded_resolve", lambda c: _remind(c, which="resolve", due=c.resolve_due),
-    )  # fmt: skip
+        "reminded_resolve",
+        lambda c: _remind(c, which="resolve", due=c.resolve_due),
+    )
     report.escalated = _each(
         Case.objects.filter(status__in=HANDLING, resolve_due__lt=now), "escalated", _escalate
     )
@@ -123,8 +141,9 @@ def _auto_close(now: datetime) -> int:
         with transaction.atomic():
             # The state machine is the claim: a second worker finds the case already closed.
             if Case.objects.filter(pk=case.pk, status=CaseStatus.REPLIED).exists():
-                close_case(case, note=_("No answer to the follow-up in time."), actor=None,
-                           auto=True)  # fmt: skip
+                close_case(
+                    case, note=_("No answer to the follow-up in time."), actor=None, auto=True
+                )
                 closed += 1
     return closed
 
@@ -135,5 +154,8 @@ def sweep_deadlines() -> dict[str, int]:
     report = sweep()
     if report.reminded or report.escalated or report.auto_closed:
         logger.info("deadline sweep: %s", report)
-    return {"reminded": report.reminded, "escalated": report.escalated,
-            "auto_closed": report.auto_closed}  # fmt: skip
+    return {
+        "reminded": report.reminded,
+        "escalated": report.escalated,
+        "auto_closed": report.auto_closed,
+    }

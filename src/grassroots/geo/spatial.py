@@ -100,19 +100,26 @@ def cut_into_pieces(
 
 
 def _halve(geoms: npt.NDArray[Any], owner: IntArray) -> tuple[npt.NDArray[Any], IntArray]:
-    # clip_by_rect is several times faster than intersection; its output may be invalid
-    # (touching rings), which point-in-polygon tests tolerate.
     halves: list[shapely.Geometry] = []
     owners: list[int] = []
+    rects: list[tuple[float, float, float, float]] = []
     for geom, own, (x0, y0, x1, y1) in zip(geoms, owner, shapely.bounds(geoms), strict=True):
         if x1 - x0 >= y1 - y0:
-            rects = ((x0, y0, (x0 + x1) / 2, y1), ((x0 + x1) / 2, y0, x1, y1))
+            pair = ((x0, y0, (x0 + x1) / 2, y1), ((x0 + x1) / 2, y0, x1, y1))
         else:
-            rects = ((x0, y0, x1, (y0 + y1) / 2), (x0, (y0 + y1) / 2, x1, y1))
-        for rect in rects:
+            pair = ((x0, y0, x1, (y0 + y1) / 2), (x0, (y0 + y1) / 2, x1, y1))
+        for rect in pair:
             halves.append(shapely.clip_by_rect(geom, *rect))
             owners.append(int(own))
+            rects.append(rect)
     pieces = np.array(halves, dtype=object)
+    # clip_by_rect is several times faster than intersection, but its output may be invalid
+    # and then answer point tests wrongly: redo those few exactly.
+    dirty = np.flatnonzero(~shapely.is_valid(pieces))
+    if len(dirty):
+        parents = np.repeat(geoms, 2)[dirty]
+        boxes = shapely.box(*np.array(rects)[dirty].T)
+        pieces[dirty] = shapely.intersection(parents, boxes)
     keep = shapely.area(pieces) > 0
     return pieces[keep], np.array(owners, dtype=np.int64)[keep]
 
@@ -191,7 +198,7 @@ class AreaIndex:
 
     # -- build ---------------------------------------------------------------------------------
 
-    def _raster(self, geometries: Sequence[shapely.Geometry]) -> npt.NDArray[np.int32]:
+    def _raster(self, geometries: Sequence[shapely.Geometry]) -> npt.NDArray[np.signedinteger[Any]]:
         g = self.grid
         ring_cells = _ring_cells(geometries, g)
         labels, count = ndimage.label(~ring_cells)
@@ -200,10 +207,11 @@ class AreaIndex:
         centers = first[1:] if (labels.ravel()[first[0]] == 0) else first
         cx = np.asarray(g.x0 + (centers % g.nx + 0.5) / g.sx, dtype=np.float64)
         cy = np.asarray(g.y0 + (centers // g.nx + 0.5) / g.sy, dtype=np.float64)
-        answer = np.empty(count + 1, dtype=np.int32)
+        small = self.size < np.iinfo(np.int16).max  # halves the raster's memory (8 MB)
+        answer = np.empty(count + 1, dtype=np.int16 if small else np.int32)
         answer[0] = BOUNDARY
         answer[1:] = self._exact_many(cx, cy) if count else []
-        cells: npt.NDArray[np.int32] = answer[labels]
+        cells: npt.NDArray[np.signedinteger[Any]] = answer[labels]
         return cells
 
 

@@ -18,7 +18,8 @@ def flatten(nodes: list[dict[str, Any]], parent: str | None = None) -> list[dict
     """Categories parent-first, each with its parent's code."""
     out: list[dict[str, Any]] = []
     for i, node in enumerate(nodes):
-        out.append({**{k: v for k, v in node.items() if k != "children"}, "parent": parent,
-                    "sort": i})  # fmt: skip
+        out.append(
+            {**{k: v for k, v in node.items() if k != "children"}, "parent": parent, "sort": i}
+        )
         out.extend(flatten(node.get("children", []), node["code"]))
     return out

@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils import timezone
-
-from grassroots.core import audit
+from grassroots.core import audit, clock
 from grassroots.organizations.models import Unit
 
 from ..enums import CaseEventType
@@ -59,7 +57,7 @@ def record(
     event = CaseEvent.objects.create(
         case=case,
         type=event_type,
-        at=timezone.now(),
+        at=clock.now(),
         actor=_actor_user(actor),
         actor_label=str(getattr(actor, "username", "") or "system")[:150],
         unit=unit,

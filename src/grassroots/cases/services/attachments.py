@@ -42,28 +42,44 @@ def attach_file(case: Case, *, upload: UploadedFile, actor: Any, public: bool = 
     """Store a photo or document for the case, after checking its type, size and count."""
     case = lock(case)
     if upload.size is None or upload.size > settings.CASE_ATTACHMENT_MAX_BYTES:
-        raise CaseError(CaseErrorCode.INVALID, _("file: at most %d MB.")
-                        % (settings.CASE_ATTACHMENT_MAX_BYTES // 2**20), status=413)  # fmt: skip
+        raise CaseError(
+            CaseErrorCode.INVALID,
+            _("file: at most %d MB.") % (settings.CASE_ATTACHMENT_MAX_BYTES // 2**20),
+            status=413,
+        )
     if case.attachments.count() >= settings.CASE_ATTACHMENT_MAX_COUNT:
-        raise CaseError(CaseErrorCode.INVALID, _("file: at most %d files per case.")
-                        % settings.CASE_ATTACHMENT_MAX_COUNT)  # fmt: skip
+        raise CaseError(
+            CaseErrorCode.INVALID,
+            _("file: at most %d files per case.") % settings.CASE_ATTACHMENT_MAX_COUNT,
+        )
     head = upload.read(16)
     upload.seek(0)
     kind = sniff(head)
     if kind is None:
-        raise CaseError(CaseErrorCode.INVALID,
-                        _("file: only photos (JPEG, PNG, GIF, WebP, HEIC) and PDF."),
-                        status=415)  # fmt: skip
+        raise CaseError(
+            CaseErrorCode.INVALID,
+            _("file: only photos (JPEG, PNG, GIF, WebP, HEIC) and PDF."),
+            status=415,
+        )
     content_type, ext = kind
     attachment = Attachment(
-        case=case, content_type=content_type, size=upload.size, public=public,
+        case=case,
+        content_type=content_type,
+        size=upload.size,
+        public=public,
         original_name=(upload.name or "")[:200],
         uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )  # fmt: skip
+    )
     # The stored name is ours, never the client's: no path tricks, no double extensions.
     attachment.file.save(f"{case.tracking_code}{ext}", upload, save=False)
     attachment.save()
-    record(case, CaseEventType.ATTACHED, actor=actor, from_status=case.status,
-           to_status=case.status, public=public,
-           data={"attachment": attachment.pk, "type": content_type, "size": upload.size})  # fmt: skip
+    record(
+        case,
+        CaseEventType.ATTACHED,
+        actor=actor,
+        from_status=case.status,
+        to_status=case.status,
+        public=public,
+        data={"attachment": attachment.pk, "type": content_type, "size": upload.size},
+    )
     return attachment

@@ -7,10 +7,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grassroots.core import audit
+from grassroots.core import audit, clock
 
 from ..deadlines import compute_deadlines
 from ..enums import (
@@ -28,17 +27,24 @@ from .handling import _text
 
 
 def _end_assignments(case: Case) -> None:
-    case.assignments.filter(status__in=(AssignmentStatus.PENDING, AssignmentStatus.ACCEPTED)).update(
-        status=AssignmentStatus.ENDED, updated_at=timezone.now()
-    )
+    case.assignments.filter(
+        status__in=(AssignmentStatus.PENDING, AssignmentStatus.ACCEPTED)
+    ).update(status=AssignmentStatus.ENDED, updated_at=clock.now())
 
 
 def _close(case: Case, *, actor: Any, before: str, note: str, auto: bool) -> None:
-    case.status, case.closed_at = CaseStatus.CLOSED, timezone.now()
+    case.status, case.closed_at = CaseStatus.CLOSED, clock.now()
     case.save()
     _end_assignments(case)
-    record(case, CaseEventType.CLOSED, actor=actor, from_status=before,
-           to_status=CaseStatus.CLOSED, note=note, data={"auto": auto})  # fmt: skip
+    record(
+        case,
+        CaseEventType.CLOSED,
+        actor=actor,
+        from_status=before,
+        to_status=CaseStatus.CLOSED,
+        note=note,
+        data={"auto": auto},
+    )
 
 
 @transaction.atomic
@@ -48,15 +54,22 @@ def follow_up_case(
     """The resident's verdict (回访): was it solved, how satisfied. Solved closes the case."""
     case, before, after = step(case, Action.FOLLOW_UP)
     if satisfaction not in Satisfaction.values:
-        raise CaseError(CaseErrorCode.INVALID, _("satisfaction: one of %s.")
-                        % ", ".join(Satisfaction.values))  # fmt: skip
+        raise CaseError(
+            CaseErrorCode.INVALID, _("satisfaction: one of %s.") % ", ".join(Satisfaction.values)
+        )
     case.resolved, case.satisfaction = bool(resolved), satisfaction
     case.followup_comment = _text(comment, "comment", required=False)
-    case.followed_up_at, case.status = timezone.now(), CaseStatus.FOLLOWED_UP
+    case.followed_up_at, case.status = clock.now(), CaseStatus.FOLLOWED_UP
     case.save()
-    record(case, CaseEventType.FOLLOWED_UP, actor=actor, from_status=before,
-           to_status=after or "", public_note=case.followup_comment,
-           data={"resolved": case.resolved, "satisfaction": satisfaction})  # fmt: skip
+    record(
+        case,
+        CaseEventType.FOLLOWED_UP,
+        actor=actor,
+        from_status=before,
+        to_status=after or "",
+        public_note=case.followup_comment,
+        data={"resolved": case.resolved, "satisfaction": satisfaction},
+    )
     if case.resolved:
         _close(case, actor=actor, before=CaseStatus.FOLLOWED_UP, note="", auto=True)
     return case
@@ -67,15 +80,22 @@ def reopen_case(case: Case, *, reason: str, actor: Any) -> Case:
     """The resident says it was not solved: back to the same unit, with a new deadline."""
     case, before, after = step(case, Action.REOPEN)
     window = timedelta(days=settings.CASE_REOPEN_WINDOW_DAYS)
-    if before == CaseStatus.CLOSED and case.closed_at and timezone.now() - case.closed_at > window:
-        raise CaseError(CaseErrorCode.ILLEGAL_TRANSITION,
-                        _("The case was closed too long ago to reopen; please submit a new one."),
-                        status=409)  # fmt: skip
+    if before == CaseStatus.CLOSED and case.closed_at and clock.now() - case.closed_at > window:
+        raise CaseError(
+            CaseErrorCode.ILLEGAL_TRANSITION,
+            _("The case was closed too long ago to reopen; please submit a new one."),
+            status=409,
+        )
     if case.unit is None:
-        raise CaseError(CaseErrorCode.ILLEGAL_TRANSITION, _("The case has no handling unit."),
-                        status=409)  # fmt: skip
-    now = timezone.now()
-    case.status, case.reopen_count, case.closed_at = CaseStatus.ACCEPTED, case.reopen_count + 1, None
+        raise CaseError(
+            CaseErrorCode.ILLEGAL_TRANSITION, _("The case has no handling unit."), status=409
+        )
+    now = clock.now()
+    case.status, case.reopen_count, case.closed_at = (
+        CaseStatus.ACCEPTED,
+        case.reopen_count + 1,
+        None,
+    )
     case.resolved, case.satisfaction, case.followed_up_at = None, "", None
     case.resolve_due = compute_deadlines(case.category, case.priority, now).resolve_due
     case.reminded_resolve = case.escalated = False
@@ -83,8 +103,16 @@ def reopen_case(case: Case, *, reason: str, actor: Any) -> Case:
     case.assignments.filter(role=AssignmentRole.LEAD, unit=case.unit).update(
         status=AssignmentStatus.ACCEPTED, updated_at=now
     )
-    record(case, CaseEventType.REOPENED, actor=actor, from_status=before, to_status=after or "",
-           unit=case.unit, note=_text(reason, "reason"), public_note=reason.strip())  # fmt: skip
+    record(
+        case,
+        CaseEventType.REOPENED,
+        actor=actor,
+        from_status=before,
+        to_status=after or "",
+        unit=case.unit,
+        note=_text(reason, "reason"),
+        public_note=reason.strip(),
+    )
     return case
 
 
@@ -104,19 +132,37 @@ def merge_case(case: Case, *, into: Case, note: str = "", actor: Any) -> Case:
     while parent.parent_id is not None and parent.status == CaseStatus.MERGED:
         parent = lock(parent.parent)  # type: ignore[arg-type]
     if parent.pk == case.pk or parent.status not in (
-        CaseStatus.RECEIVED, CaseStatus.DISPATCHED, CaseStatus.ACCEPTED,
-    ):  # fmt: skip
-        raise CaseError(CaseErrorCode.ILLEGAL_TRANSITION,
-                        _("A case can only be merged into another open, unanswered case."),
-                        status=409)  # fmt: skip
+        CaseStatus.RECEIVED,
+        CaseStatus.DISPATCHED,
+        CaseStatus.ACCEPTED,
+    ):
+        raise CaseError(
+            CaseErrorCode.ILLEGAL_TRANSITION,
+            _("A case can only be merged into another open, unanswered case."),
+            status=409,
+        )
     case.parent, case.status = parent, CaseStatus.MERGED
     case.save()
     _end_assignments(case)
     case.merged_cases.update(parent=parent)  # its own duplicates follow it
-    record(case, CaseEventType.MERGED, actor=actor, from_status=before, to_status=after or "",
-           note=note, data={"into": parent.tracking_code})  # fmt: skip
-    record(parent, CaseEventType.MERGED, actor=actor, from_status=parent.status,
-           to_status=parent.status, public=False, data={"merged": case.tracking_code})  # fmt: skip
+    record(
+        case,
+        CaseEventType.MERGED,
+        actor=actor,
+        from_status=before,
+        to_status=after or "",
+        note=note,
+        data={"into": parent.tracking_code},
+    )
+    record(
+        parent,
+        CaseEventType.MERGED,
+        actor=actor,
+        from_status=parent.status,
+        to_status=parent.status,
+        public=False,
+        data={"merged": case.tracking_code},
+    )
     return case
 
 
@@ -125,10 +171,16 @@ def reject_case(case: Case, *, reason: str, actor: Any) -> Case:
     """Refuse a case (spam, out of scope) with a reason the resident sees."""
     case, before, after = step(case, Action.REJECT)
     case.rejection_reason = _text(reason, "reason")
-    case.status, case.closed_at = CaseStatus.REJECTED, timezone.now()
+    case.status, case.closed_at = CaseStatus.REJECTED, clock.now()
     case.save()
-    record(case, CaseEventType.REJECTED, actor=actor, from_status=before, to_status=after or "",
-           public_note=case.rejection_reason)  # fmt: skip
+    record(
+        case,
+        CaseEventType.REJECTED,
+        actor=actor,
+        from_status=before,
+        to_status=after or "",
+        public_note=case.rejection_reason,
+    )
     return case
 
 
@@ -137,8 +189,20 @@ def reveal_resident(case: Case, *, reason: str, actor: Any) -> Resident | None:
     """The unmasked resident, for a staff member whose role needs it; every look is logged."""
     if case.resident_id is None:
         return None
-    record(case, CaseEventType.IDENTITY_VIEWED, actor=actor, from_status=case.status,
-           to_status=case.status, public=False, note=reason.strip()[:300])  # fmt: skip
-    audit.record("cases.resident.viewed", actor=actor, target=case.resident,
-                 summary=case.tracking_code, data={"reason": reason.strip()[:300]})  # fmt: skip
+    record(
+        case,
+        CaseEventType.IDENTITY_VIEWED,
+        actor=actor,
+        from_status=case.status,
+        to_status=case.status,
+        public=False,
+        note=reason.strip()[:300],
+    )
+    audit.record(
+        "cases.resident.viewed",
+        actor=actor,
+        target=case.resident,
+        summary=case.tracking_code,
+        data={"reason": reason.strip()[:300]},
+    )
     return case.resident

@@ -11,9 +11,9 @@ from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from grassroots.core import clock
 from grassroots.geo import datum as geo_datum
 from grassroots.geo import index as geo_index
 from grassroots.organizations.models import Unit
@@ -190,9 +190,12 @@ def _replay(key: str, fp: str) -> IntakeResult | None:
 
 
 def submit_case(
-    draft: CaseDraft, *, actor: Any, idempotency_key: str | None = None,
+    draft: CaseDraft,
+    *,
+    actor: Any,
+    idempotency_key: str | None = None,
     now: datetime | None = None,
-) -> IntakeResult:  # fmt: skip
+) -> IntakeResult:
     """Receive a case: validate, locate, set deadlines, record; idempotent per key.
 
     With the same `idempotency_key` and the same content, a retry returns the case created
@@ -200,7 +203,7 @@ def submit_case(
     refused. The case and its key are written in one transaction, so a tracking code that
     reached the client always names a stored case.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     fp = fingerprint(draft)
     scoped_key = f"{getattr(actor, 'pk', None) or 'anon'}:{idempotency_key}"
     if idempotency_key and (replay := _replay(scoped_key, fp)):

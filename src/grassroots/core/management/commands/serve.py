@@ -40,12 +40,22 @@ class Command(BaseCommand):
 
     def _web(self, options: dict[str, Any], env: dict[str, str]) -> subprocess.Popen[bytes]:
         command = [
-            sys.executable, "-m", "granian", "--interface", "wsgi",
-            "--host", options["host"], "--port", str(options["port"]),
-            "--workers", str(options["workers"]),
-            "--blocking-threads", str(options["threads"]),
-            "--no-ws", "grassroots.wsgi:application",
-        ]  # fmt: skip
+            sys.executable,
+            "-m",
+            "granian",
+            "--interface",
+            "wsgi",
+            "--host",
+            options["host"],
+            "--port",
+            str(options["port"]),
+            "--workers",
+            str(options["workers"]),
+            "--blocking-threads",
+            str(options["threads"]),
+            "--no-ws",
+            "grassroots.wsgi:application",
+        ]
         return subprocess.Popen(command, env=env)
 
     def _supervise(self, children: list[subprocess.Popen[bytes]]) -> None:
