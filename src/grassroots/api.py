@@ -15,10 +15,10 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from grassroots import __version__
-from grassroots.core.errors import CoreErrorCode, DomainError
 from grassroots.accounts.api import router as auth_router
-from grassroots.cases.api import router as cases_router
 from grassroots.cases.api import categories_router, track_router
+from grassroots.cases.api import router as cases_router
+from grassroots.core.errors import CoreErrorCode, DomainError
 from grassroots.geo.api import router as geo_router
 
 logger = logging.getLogger(__name__)

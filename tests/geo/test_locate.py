@@ -106,3 +106,13 @@ def test_inactive_unit_is_skipped(tree: dict[str, Unit]) -> None:
 
     update_unit(tree["gb"], is_active=False, actor=None)
     assert code_at(1.0, 1.0) == "C1"
+
+
+@pytest.mark.django_db
+def test_a_deployment_without_areas_locates_nothing_instead_of_failing() -> None:
+    from grassroots.geo import index
+
+    index.invalidate()
+
+    assert index.locate(39.9, 116.4) is None
+    assert index.locate_many([39.9, 40.0], [116.4, 116.5]).tolist() == [-1, -1]

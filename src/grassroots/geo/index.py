@@ -79,15 +79,20 @@ class UnitIndex:
         self.located = tuple(located)
         self.unit_ids = np.array([loc.id for loc in located] + [-1], dtype=np.int64)
         ranks = area_ranks([loc.depth for loc in located], [loc.code for loc in located])
-        self.engine = AreaIndex(geometries, ranks)
+        # A deployment that has imported no areas yet has nothing to index.
+        self.engine = AreaIndex(geometries, ranks) if located else None
 
     def locate(self, lat: float, lng: float) -> Located | None:
         """The unit at a WGS84 point, or None outside every area."""
+        if self.engine is None:
+            return None
         found = self.engine.lookup(lng, lat)
         return self.located[found] if found >= 0 else None
 
     def locate_many(self, lats: npt.ArrayLike, lngs: npt.ArrayLike) -> npt.NDArray[np.int64]:
         """Unit ids for arrays of WGS84 points, -1 where no area covers the point."""
+        if self.engine is None:
+            return np.full(np.shape(lats), -1, dtype=np.int64)
         found = self.engine.lookup_many(lngs, lats)
         ids: npt.NDArray[np.int64] = self.unit_ids[found]  # -1 picks the trailing -1
         return ids

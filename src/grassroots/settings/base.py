@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "grassroots.organizations",
     "grassroots.geo",
     "grassroots.cases",
+    "grassroots.open311",
     "grassroots.web",
     "grassroots.demo",
 ]
@@ -175,6 +176,8 @@ PERIODIC_TASKS = [("grassroots.cases.tasks.sweep_deadlines", SWEEP_INTERVAL_SECO
 # Photos and files per case: the largest size in bytes and how many.
 CASE_ATTACHMENT_MAX_BYTES: int = env.int("CASE_ATTACHMENT_MAX_BYTES", default=10 * 2**20)
 CASE_ATTACHMENT_MAX_COUNT: int = env.int("CASE_ATTACHMENT_MAX_COUNT", default=9)
+# Open311 GeoReport v2: this deployment's jurisdiction_id (another value is answered with 404).
+OPEN311_JURISDICTION_ID: str = env.str("OPEN311_JURISDICTION_ID", default="grassroots.local")
 # Days after closure during which a resident may still reopen a case.
 CASE_REOPEN_WINDOW_DAYS: int = env.int("CASE_REOPEN_WINDOW_DAYS", default=30)
 # A tile URL template for maps; empty means the unit boundaries are the base layer.

@@ -1,0 +1,1 @@
+"""Open311 GeoReport v2: partner apps list services, submit and track requests."""
