@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 export DJANGO_SETTINGS_MODULE ?= grassroots.settings.local
 
-.PHONY: run test test-only bench lint setup demo messages clean-db
+.PHONY: run test test-only bench lint setup browser demo messages clean-db
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,7 +14,15 @@ $(STAMP): pyproject.toml
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 
-setup: $(STAMP)
+setup: $(STAMP) browser
+
+# The browser tests drive Debian's chromium (Playwright never downloads a browser).
+browser:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get install -y --no-install-recommends chromium; \
+	else echo "note: /usr/bin/chromium is missing; as root: apt-get install -y chromium" \
+		"(tests/web/test_browser.py fails without it)"; fi
 
 demo: setup
 	$(BIN)/grassroots migrate --noinput

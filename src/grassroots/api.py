@@ -19,6 +19,7 @@ from grassroots.accounts.api import router as auth_router
 from grassroots.cases.api import categories_router, track_router
 from grassroots.cases.api import router as cases_router
 from grassroots.core.errors import CoreErrorCode, DomainError
+from grassroots.deliberation.api import router as deliberation_router
 from grassroots.geo.api import router as geo_router
 
 logger = logging.getLogger(__name__)
@@ -97,3 +98,4 @@ api.add_router("/cases", cases_router)
 api.add_router("/track", track_router)
 api.add_router("/categories", categories_router)
 api.add_router("/areas", geo_router, tags=["areas"])
+api.add_router("/deliberation", deliberation_router)

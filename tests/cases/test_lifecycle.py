@@ -259,3 +259,9 @@ def test_anonymous_intake_keeps_no_identity() -> None:
     case = submit(anonymous=True)
 
     assert case.resident is None
+
+
+def test_an_anonymous_submission_is_recorded_as_the_residents() -> None:
+    case = submit()
+
+    assert CaseEvent.objects.get(case=case).actor_label == "resident"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db.models import Q
+
 from grassroots.core.worktime import get_calendar
 
 from .enums import DeadlineUnit, Priority
@@ -34,17 +36,15 @@ def find_policy(category: Category | None, priority: str) -> DeadlinePolicy | No
         chain.append(node)
         node = node.parent
     chain.append(None)
-    policies = {
-        p.category_id: p
-        for p in DeadlinePolicy.objects.filter(priority=priority).filter(
-            category__in=[c for c in chain if c is not None]
-        )
-    }
+    # One query for the chain's policies and the default (the table is small).
+    found = DeadlinePolicy.objects.filter(priority=priority).filter(
+        Q(category__in=[c.pk for c in chain if c is not None]) | Q(category__isnull=True)
+    )
+    policies = {p.category_id: p for p in found}
     for node in chain:
-        if node is None:
-            return DeadlinePolicy.objects.filter(priority=priority, category=None).first()
-        if node.pk in policies:
-            return policies[node.pk]
+        key = node.pk if node is not None else None
+        if key in policies:
+            return policies[key]
     return None
 
 

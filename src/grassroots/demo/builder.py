@@ -3,7 +3,8 @@
 Units are upserted by code: a unit that exists is kept as it is (a deployment may have
 renamed it), a missing one is created, a missing area is set. Once a load has completed an
 audit entry `demo.data.loaded` marks the database, and later loads return at once unless
-forced (a forced load fills in whatever is missing and changes nothing else).
+forced (a forced load fills in whatever is missing and changes nothing else). The demo cases
+are made once, after the units and users, in the same transaction (see `cases.py`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 from shapely.geometry.base import BaseGeometry
 from tqdm import tqdm
 
@@ -22,11 +24,14 @@ from grassroots.core import audit
 from grassroots.core.models import AuditEntry
 from grassroots.geo.models import Area
 from grassroots.geo.services import set_area
+from grassroots.open311.models import ApiKey
+from grassroots.open311.services import ensure_demo_partner
 from grassroots.organizations.enums import UnitLevel
 from grassroots.organizations.models import Unit
 from grassroots.organizations.services import create_unit
 
 from . import catalog, sources
+from .cases import CaseLoad, load_cases
 from .lattice import Lattice, clip
 from .users import DemoLogin, demo_logins, ensure_demo_users
 
@@ -45,11 +50,14 @@ class DemoSummary:
     users_created: int = 0
     logins: list[DemoLogin] = field(default_factory=list)
     seconds: float = 0.0
+    cases: CaseLoad | None = None
+    partner_created: bool = False
 
     @property
     def changed(self) -> bool:
         """Whether the load wrote anything."""
-        return bool(self.created or self.users_created)
+        made = self.cases.created + self.cases.categories_created if self.cases else 0
+        return bool(self.created or self.users_created or made or self.partner_created)
 
 
 def is_loaded() -> bool:
@@ -62,7 +70,7 @@ def is_loaded() -> bool:
 
 def load_demo(*, force: bool = False, progress: bool = False) -> DemoSummary:
     """Load the demo city, its departments and the demo users; a no-op once loaded."""
-    started = time.perf_counter()
+    started, now = time.perf_counter(), timezone.now()
     if is_loaded() and not force:
         return DemoSummary(already_loaded=True, logins=demo_logins(_street_codes_in_db()))
     with transaction.atomic():
@@ -71,10 +79,19 @@ def load_demo(*, force: bool = False, progress: bool = False) -> DemoSummary:
         logins = demo_logins([str(code) for code in sources.community_districts()])
         users_created = ensure_demo_users(logins, builder.units)
         summary = DemoSummary(False, builder.created, users_created, logins)
+        summary.cases = load_cases(builder.units, now=now, progress=progress)
+        summary.partner_created = _ensure_open311_partner()
         if summary.changed:
             _mark_loaded(summary)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _ensure_open311_partner() -> bool:
+    """The Open311 demo key `grassroots-demo-key`; True when it was issued now."""
+    before = ApiKey.objects.count()
+    ensure_demo_partner()
+    return ApiKey.objects.count() > before
 
 
 def _street_codes_in_db() -> list[str]:
@@ -87,7 +104,12 @@ def _mark_loaded(summary: DemoSummary) -> None:
         LOADED_ACTION,
         actor=None,
         summary="New York City demo",
-        data={"created": dict(summary.created), "users_created": summary.users_created},
+        data={
+            "created": dict(summary.created),
+            "users_created": summary.users_created,
+            "cases_created": summary.cases.created if summary.cases else 0,
+            "cases_at": summary.cases.now.isoformat() if summary.cases else None,
+        },
     )
 
 

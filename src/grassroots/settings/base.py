@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "grassroots.organizations",
     "grassroots.geo",
     "grassroots.cases",
+    "grassroots.deliberation",
     "grassroots.open311",
     "grassroots.web",
     "grassroots.demo",
@@ -58,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "grassroots.web.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "grassroots.urls"
@@ -182,6 +184,10 @@ OPEN311_JURISDICTION_ID: str = env.str("OPEN311_JURISDICTION_ID", default="grass
 CASE_REOPEN_WINDOW_DAYS: int = env.int("CASE_REOPEN_WINDOW_DAYS", default=30)
 # A tile URL template for maps; empty means the unit boundaries are the base layer.
 MAP_TILE_URL: str = env.str("MAP_TILE_URL", default="")
+# A process rebuilds its cached Polis engine at most this often once a worker stored new math.
+DELIBERATION_ENGINE_REFRESH_SECONDS: float = env.float(
+    "DELIBERATION_ENGINE_REFRESH_SECONDS", default=30.0
+)
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,7 @@ and an audit entry; an illegal step raises `CaseError` and changes nothing."""
 
 from ._common import RESIDENT, ResidentActor
 from .attachments import attach_file
+from .categories import create_category
 from .closing import (
     close_case,
     follow_up_case,
@@ -35,6 +36,7 @@ __all__ = [
     "attach_file",
     "close_case",
     "complete_part",
+    "create_category",
     "decide_extension",
     "dispatch_case",
     "follow_up_case",

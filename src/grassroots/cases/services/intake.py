@@ -16,14 +16,13 @@ from django.utils.translation import gettext as _
 from grassroots.core import clock
 from grassroots.geo import datum as geo_datum
 from grassroots.geo import index as geo_index
-from grassroots.organizations.models import Unit
 
 from ..codes import new_secret, new_tracking_code
-from ..deadlines import compute_deadlines
+from ..deadlines import Deadlines, compute_deadlines
 from ..enums import CaseEventType, CaseKind, CaseStatus, Channel, Priority
 from ..errors import CaseError, CaseErrorCode
 from ..models import Case, Category, IdempotencyRecord, Resident
-from ._common import record
+from ._common import RESIDENT, record
 
 MAX_SUBJECT = 200
 MAX_DESCRIPTION = 5000
@@ -106,7 +105,12 @@ def _check_point(draft: CaseDraft) -> tuple[float | None, float | None]:
 def _category(code: str | None) -> Category | None:
     if not code:
         return None
-    category = Category.objects.filter(code=code, is_active=True).first()
+    # The parents come along: the deadline policy lookup walks up the tree.
+    category = (
+        Category.objects.filter(code=code, is_active=True)
+        .select_related("parent__parent__parent")
+        .first()
+    )
     if category is None:
         raise CaseError(CaseErrorCode.UNKNOWN_CATEGORY, _("Unknown category “%s”.") % code)
     return category
@@ -136,28 +140,57 @@ def fingerprint(draft: CaseDraft) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _create(draft: CaseDraft, actor: Any, now: datetime) -> Case:
+@dataclass(frozen=True)
+class _Checked:
+    """A validated submission with everything read that the write needs."""
+
+    draft: CaseDraft
+    subject: str
+    description: str
+    lat: float | None
+    lng: float | None
+    category: Category | None
+    place_unit_id: int | None
+    deadlines: Deadlines
+
+
+def _check(draft: CaseDraft, now: datetime) -> _Checked:
+    """Validate, locate and compute deadlines: every read, before the write transaction, so
+    that the (on SQLite, database-wide) write lock is held only for the inserts."""
     _check_choices(draft)
     subject, description = _check_text(draft)
     lat, lng = _check_point(draft)
     category = _category(draft.category)
     located = geo_index.locate(lat, lng) if lat is not None and lng is not None else None
-    deadlines = compute_deadlines(category, draft.priority, now)
+    return _Checked(
+        draft=draft,
+        subject=subject,
+        description=description,
+        lat=lat,
+        lng=lng,
+        category=category,
+        place_unit_id=located.id if located else None,
+        deadlines=compute_deadlines(category, draft.priority, now),
+    )
+
+
+def _create(checked: _Checked, actor: Any, now: datetime) -> Case:
+    draft, deadlines = checked.draft, checked.deadlines
     case = Case.objects.create(
         tracking_code=new_tracking_code(now),
         secret=new_secret(),
         kind=draft.kind,
         channel=draft.channel,
         channel_detail=draft.channel_detail[:100],
-        subject=subject,
-        description=description,
-        category=category,
+        subject=checked.subject,
+        description=checked.description,
+        category=checked.category,
         priority=draft.priority,
         status=CaseStatus.RECEIVED,
-        lat=lat,
-        lng=lng,
+        lat=checked.lat,
+        lng=checked.lng,
         address=draft.address.strip()[:300],
-        place_unit=Unit.objects.filter(pk=located.id).first() if located else None,
+        place_unit_id=checked.place_unit_id,
         resident=_resident(draft, actor),
         submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
         anonymous=draft.anonymous,
@@ -169,7 +202,8 @@ def _create(draft: CaseDraft, actor: Any, now: datetime) -> Case:
     record(
         case,
         CaseEventType.RECEIVED,
-        actor=actor,
+        # Without an account, the one submitting is the resident, not "the system".
+        actor=actor if getattr(actor, "is_authenticated", False) else RESIDENT,
         to_status=CaseStatus.RECEIVED,
         data={"channel": draft.channel, "deadline_policy": deadlines.policy},
     )
@@ -208,10 +242,11 @@ def submit_case(
     scoped_key = f"{getattr(actor, 'pk', None) or 'anon'}:{idempotency_key}"
     if idempotency_key and (replay := _replay(scoped_key, fp)):
         return replay
+    checked = _check(draft, now)
     for _attempt in range(5):
         try:
             with transaction.atomic():
-                case = _create(draft, actor, now)
+                case = _create(checked, actor, now)
                 if idempotency_key:
                     IdempotencyRecord.objects.create(key=scoped_key, fingerprint=fp, case=case)
             return IntakeResult(case=case, created=True)

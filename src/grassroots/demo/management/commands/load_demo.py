@@ -48,6 +48,11 @@ class Command(BaseCommand):
                 }
             )
         self.stdout.write(_("Demo units: %s") % _unit_counts())
+        if summary.cases is not None and summary.cases.created:
+            states = ", ".join(f"{s} {n}" for s, n in sorted(summary.cases.intended.items()))
+            self.stdout.write(
+                _("Demo cases: %(n)d (%(states)s)") % {"n": summary.cases.created, "states": states}
+            )
         self._logins(summary)
 
     def _logins(self, summary: DemoSummary) -> None:

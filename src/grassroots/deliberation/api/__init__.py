@@ -1,0 +1,5 @@
+"""The deliberation API: conversations (Polis) and suggestion collection."""
+
+from .conversations import router
+
+__all__ = ["router"]

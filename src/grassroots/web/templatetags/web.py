@@ -1,0 +1,55 @@
+"""Small template helpers for the console: URLs that keep the filters, sort links, deadlines."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+NEAR = timedelta(hours=24)  # a deadline within a day is shown amber
+SOON = timedelta(hours=2)  # within two hours, red
+
+
+@register.filter
+def get(mapping: dict[str, Any], key: str) -> Any:
+    return mapping.get(key, "")
+
+
+@register.simple_tag(takes_context=True)
+def query(context: dict[str, Any], **changes: Any) -> str:
+    """The current query string with some parameters changed (None drops one)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return str(params.urlencode())
+
+
+@register.simple_tag(takes_context=True)
+def sortlink(context: dict[str, Any], key: str, label: str) -> str:
+    """A column header link: sorts by `key`, or reverses it when already sorted so."""
+    current = context.get("sort", "")
+    target = f"-{key}" if current == key else key
+    arrow = " ▲" if current == key else (" ▼" if current == f"-{key}" else "")
+    sort = "ascending" if current == key else ("descending" if current == f"-{key}" else "none")
+    href = "?" + query(context, sort=target, page=None)
+    return format_html('<a href="{}" data-sort="{}">{}{}</a>', href, sort, label, arrow)
+
+
+@register.simple_tag
+def due_class(due: datetime | None, now: datetime) -> str:
+    """The colour class of a deadline as the page is drawn (static JS keeps it current)."""
+    if due is None:
+        return ""
+    left = due - now
+    if left < timedelta(0):
+        return "due due-over"
+    if left < SOON:
+        return "due due-soon"
+    return "due due-near" if left < NEAR else "due due-far"

@@ -1,0 +1,206 @@
+"""The resident portal: report a problem, keep the receipt, follow the case, rate the answer.
+
+Everything works without JavaScript. The tracking secret never appears in a URL: the
+receipt and the track form put it in the resident's session, and the case page reads it there.
+"""
+
+from __future__ import annotations
+
+import hmac
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from grassroots.cases import presenters, services
+from grassroots.cases.codes import normalize_tracking_code
+from grassroots.cases.enums import Channel
+from grassroots.cases.errors import CaseError
+from grassroots.cases.models import Case
+from grassroots.cases.permissions import is_owner
+from grassroots.core import ratelimit
+
+from ..forms import RateForm, ReasonForm, ReportForm, TrackForm
+from ..plainwords import plain_steps
+from .common import map_config
+
+TRACKED = "tracked_cases"  # session key: {tracking code: secret} this browser may follow
+
+
+def _remember(request: HttpRequest, case: Case) -> None:
+    tracked = dict(request.session.get(TRACKED, {}))
+    tracked[case.tracking_code] = case.secret
+    request.session[TRACKED] = dict(list(tracked.items())[-20:])
+
+
+def _draft(data: dict[str, Any], channel: str) -> services.CaseDraft:
+    anonymous = bool(data["anonymous"])
+    return services.CaseDraft(
+        kind=data["kind"],
+        subject=data["subject"],
+        description=data["description"],
+        category=data["category"] or None,
+        channel=channel,
+        lat=data["lat"],
+        lng=data["lng"],
+        address=data["address"],
+        resident_name="" if anonymous else data["name"],
+        resident_phone="" if anonymous else data["phone"],
+        anonymous=anonymous,
+        confidential=bool(data["confidential"]),
+    )
+
+
+def _rate_limited(request: HttpRequest, bucket: str, per_minute: int) -> bool:
+    if getattr(request.user, "is_authenticated", False):
+        return False
+    return not ratelimit.allow(request, bucket, per_minute)
+
+
+def report(request: HttpRequest) -> HttpResponse:
+    """The report form; a valid submission leads to the receipt."""
+    form = ReportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        if _rate_limited(request, "intake", settings.CASE_INTAKE_RATE_PER_MINUTE):
+            form.add_error(None, _("Too many submissions; wait a minute."))
+        else:
+            try:
+                return _submitted(request, form)
+            except CaseError as error:
+                form.add_error(None, error.message)
+    context = {
+        "form": form,
+        "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
+        "map": map_config(),
+    }
+    return render(request, "web/portal/report.html", context, status=400 if form.errors else 200)
+
+
+def _submitted(request: HttpRequest, form: ReportForm) -> HttpResponse:
+    channel = Channel.MOBILE if "Mobile" in request.headers.get("User-Agent", "") else Channel.WEB
+    user = request.user if request.user.is_authenticated else None
+    key = (request.POST.get("idempotency_key") or "")[:64] or None
+    result = services.submit_case(
+        _draft(form.cleaned_data, channel), actor=user, idempotency_key=key
+    )
+    case = result.case
+    photo = form.cleaned_data.get("photo")
+    if photo and result.created:
+        try:
+            services.attach_file(case, upload=photo, actor=services.RESIDENT, public=True)
+        except CaseError as error:
+            # The case is stored and has its code; only the photo is refused: say so.
+            messages.warning(request, _("The photo was not attached: %s") % error.message)
+    _remember(request, case)
+    request.session["receipt"] = case.tracking_code
+    return redirect("web:receipt")
+
+
+def receipt(request: HttpRequest) -> HttpResponse:
+    """The tracking code and secret, shown once and clearly, with the way to follow the case."""
+    code = request.session.get("receipt")
+    secret = request.session.get(TRACKED, {}).get(code)
+    if not code or not secret:
+        return redirect("web:report")
+    case = Case.objects.select_related("place_unit").get(tracking_code=code)
+    return render(request, "web/portal/receipt.html", {"case": case, "secret": secret})
+
+
+def track_lookup(request: HttpRequest) -> HttpResponse:
+    """Find a case by its code and secret; the secret then stays in the session."""
+    form = TrackForm(request.POST or None, initial={"code": request.GET.get("code", "")})
+    if request.method == "POST" and form.is_valid():
+        if _rate_limited(request, "track", 60):
+            form.add_error(None, _("Too many lookups; wait a minute."))
+        else:
+            case = _by_code_and_secret(form.cleaned_data["code"], form.cleaned_data["secret"])
+            if case is not None:
+                _remember(request, case)
+                return redirect("web:track", code=case.tracking_code)
+            form.add_error(None, _("No case with this tracking code and secret."))
+    return render(request, "web/portal/track_lookup.html", {"form": form})
+
+
+def _by_code_and_secret(code: str, secret: str) -> Case | None:
+    case = Case.objects.filter(tracking_code=normalize_tracking_code(code)).first()
+    given = secret.strip().upper()
+    return case if case is not None and hmac.compare_digest(case.secret, given) else None
+
+
+def _own_case(request: HttpRequest, code: str) -> Case | None:
+    """The case if this browser holds its secret or its submitter is logged in."""
+    case = Case.objects.select_related("unit", "category").filter(tracking_code=code).first()
+    if case is None:
+        return None
+    secret = request.session.get(TRACKED, {}).get(code, "")
+    if (secret and hmac.compare_digest(case.secret, secret)) or is_owner(request.user, case):
+        return case
+    return None
+
+
+def _track_page(request: HttpRequest, case: Case, **forms: Any) -> HttpResponse:
+    data = presenters.track(case)
+    context = {
+        "case": case,
+        "t": data,
+        "steps": plain_steps(data["timeline"]),
+        "rate_form": forms.get("rate_form") or RateForm(),
+        "reopen_form": forms.get("reopen_form") or ReasonForm(),
+    }
+    return render(request, "web/portal/track.html", context, status=400 if forms else 200)
+
+
+def track(request: HttpRequest, code: str) -> HttpResponse:
+    """The resident's view of their case: plain-words timeline, unit, deadline, reply."""
+    case = _own_case(request, code)
+    if case is None:
+        return redirect(reverse("web:track_lookup") + f"?code={code}")
+    return _track_page(request, case)
+
+
+@require_POST
+def track_rate(request: HttpRequest, code: str) -> HttpResponse:
+    """The resident rates the answer (was it solved, how satisfied)."""
+    case = _own_case(request, code)
+    if case is None:
+        return redirect("web:track_lookup")
+    form = RateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.follow_up_case(
+                case,
+                resolved=form.cleaned_data["resolved"] == "yes",
+                satisfaction=form.cleaned_data["satisfaction"],
+                comment=form.cleaned_data["comment"],
+                actor=services.RESIDENT,
+            )
+        except CaseError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Thank you: your rating is recorded."))
+            return redirect("web:track", code=code)
+    return _track_page(request, case, rate_form=form)
+
+
+@require_POST
+def track_reopen(request: HttpRequest, code: str) -> HttpResponse:
+    """It was not solved: the resident reopens the case with a comment."""
+    case = _own_case(request, code)
+    if case is None:
+        return redirect("web:track_lookup")
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.reopen_case(case, reason=form.cleaned_data["reason"], actor=services.RESIDENT)
+        except CaseError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Your case is open again; the unit will look at it."))
+            return redirect("web:track", code=code)
+    return _track_page(request, case, reopen_form=form)
