@@ -77,6 +77,7 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys() -> None:
 
     # The test database is in memory (which has no WAL), so check the file settings instead.
     assert "journal_mode=WAL" in connection.settings_dict["OPTIONS"]["init_command"]
+    assert "synchronous=FULL" in connection.settings_dict["OPTIONS"]["init_command"]
     assert foreign_keys == 1
 
 

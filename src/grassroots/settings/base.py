@@ -87,6 +87,13 @@ TEMPLATES = [
 ]
 
 
+# FULL: a commit is on disk before the app answers, so a 201 survives a power cut too.
+# NORMAL is faster, but an OS crash may lose the last commits: a deployment's explicit choice.
+SQLITE_SYNCHRONOUS: str = env.str("SQLITE_SYNCHRONOUS", default="FULL").upper()
+if SQLITE_SYNCHRONOUS not in ("FULL", "NORMAL"):
+    raise ValueError("SQLITE_SYNCHRONOUS must be FULL or NORMAL")
+
+
 def _database() -> dict[str, Any]:
     """PostgreSQL from DATABASE_URL, or the embedded SQLite file in WAL mode."""
     if env.str("DATABASE_URL", default=""):
@@ -102,7 +109,8 @@ def _database() -> dict[str, Any]:
             # BEGIN so that concurrent writers queue on the timeout instead of failing with
             # "database is locked" half-way through a transaction.
             "init_command": (
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+                f"PRAGMA journal_mode=WAL; PRAGMA synchronous={SQLITE_SYNCHRONOUS}; "
+                "PRAGMA foreign_keys=ON;"
             ),
             "transaction_mode": "IMMEDIATE",
             "timeout": 30,
