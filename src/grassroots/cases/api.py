@@ -361,7 +361,9 @@ def _own_case(request: HttpRequest, code: str, secret: str) -> Case:
 def _secret_ok(case: Case, secret: str) -> bool:
     import hmac
 
-    return bool(secret) and hmac.compare_digest(case.secret, secret.strip().upper())
+    # Compare bytes: compare_digest refuses non-ASCII str, and a secret is whatever was typed.
+    given = secret.strip().upper().encode()
+    return bool(secret) and hmac.compare_digest(case.secret.encode(), given)
 
 
 @track_router.get("/{code}", response=s.TrackOut, auth=ANYONE)

@@ -9,6 +9,7 @@ in JSON and empty elements in XML, as in the spec's examples.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -26,12 +27,17 @@ ITEM_NAMES = {
 DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
 
 
+# Characters XML 1.0 cannot carry at all (control characters but tab, LF, CR; lone
+# surrogates; U+FFFE/FFFF). Residents' text and echoed paths may contain them.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return NOT_XML.sub("\ufffd", str(value))
 
 
 def _fill(element: ET.Element, value: Any) -> None:
