@@ -22,6 +22,7 @@ from grassroots.cases.api import router as cases_router
 from grassroots.core.errors import CoreErrorCode, DomainError
 from grassroots.deliberation.api import router as deliberation_router
 from grassroots.geo.api import router as geo_router
+from grassroots.triage.api import router as triage_router
 
 logger = logging.getLogger(__name__)
 
@@ -105,3 +106,4 @@ api.add_router("/track", track_router)
 api.add_router("/categories", categories_router)
 api.add_router("/areas", geo_router, tags=["areas"])
 api.add_router("/deliberation", deliberation_router)
+api.add_router("", triage_router)

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "grassroots.organizations",
     "grassroots.geo",
     "grassroots.cases",
+    "grassroots.triage",
     "grassroots.deliberation",
     "grassroots.open311",
     "grassroots.web",
@@ -183,6 +184,18 @@ CASE_AUTO_CLOSE_AFTER_HOURS: float = env.float("CASE_AUTO_CLOSE_AFTER_HOURS", de
 # Seconds between deadline sweeps enqueued by `grassroots scheduler` (part of `serve`).
 SWEEP_INTERVAL_SECONDS: int = env.int("SWEEP_INTERVAL_SECONDS", default=60)
 PERIODIC_TASKS = [("grassroots.cases.tasks.sweep_deadlines", SWEEP_INTERVAL_SECONDS)]
+# Triage (docs/triage.md): trained classifier files, how often a process looks for a newly
+# activated model, and the thresholds above which triage dispatches or merges on its own.
+TRIAGE_MODEL_DIR = Path(env.str("TRIAGE_MODEL_DIR", default=str(VAR_DIR / "models")))
+TRIAGE_MODEL_REFRESH_SECONDS: float = env.float("TRIAGE_MODEL_REFRESH_SECONDS", default=30.0)
+TRIAGE_AUTO_DISPATCH_CATEGORY: float = env.float("TRIAGE_AUTO_DISPATCH_CATEGORY", default=0.9)
+TRIAGE_AUTO_DISPATCH_UNIT: float = env.float("TRIAGE_AUTO_DISPATCH_UNIT", default=0.9)
+TRIAGE_AUTO_MERGE_SIMILARITY: float = env.float("TRIAGE_AUTO_MERGE_SIMILARITY", default=0.95)
+TRIAGE_DUPLICATE_MIN_SIMILARITY: float = env.float("TRIAGE_DUPLICATE_MIN_SIMILARITY", default=0.5)
+TRIAGE_DUPLICATE_DAYS: int = env.int("TRIAGE_DUPLICATE_DAYS", default=30)
+TRIAGE_DUPLICATE_RADIUS_M: float = env.float("TRIAGE_DUPLICATE_RADIUS_M", default=500.0)
+TRIAGE_LEARNED_DAYS: int = env.int("TRIAGE_LEARNED_DAYS", default=365)
+PERIODIC_TASKS.append(("grassroots.triage.tasks.sweep_new_cases", SWEEP_INTERVAL_SECONDS))
 # Photos and files per case: the largest size in bytes and how many.
 CASE_ATTACHMENT_MAX_BYTES: int = env.int("CASE_ATTACHMENT_MAX_BYTES", default=10 * 2**20)
 CASE_ATTACHMENT_MAX_COUNT: int = env.int("CASE_ATTACHMENT_MAX_COUNT", default=9)
