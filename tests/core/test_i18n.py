@@ -46,8 +46,8 @@ def test_the_home_page_speaks_chinese_by_default_and_english_on_request() -> Non
     zh = Client().get("/")
     en = Client(headers={"Accept-Language": "en"}).get("/")
 
-    assert 'lang="zh-hans"' in zh.content.decode() and "登录" in zh.content.decode()
-    assert 'lang="en"' in en.content.decode() and "Log in" in en.content.decode()
+    assert 'lang="zh-hans"' in zh.content.decode() and "工作人员登录" in zh.content.decode()
+    assert 'lang="en"' in en.content.decode() and "Staff log in" in en.content.decode()
 
 
 @pytest.mark.django_db
