@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "grassroots.geo",
     "grassroots.cases",
     "grassroots.triage",
+    "grassroots.insights",
     "grassroots.deliberation",
     "grassroots.open311",
     "grassroots.web",
@@ -184,6 +185,7 @@ CASE_AUTO_CLOSE_AFTER_HOURS: float = env.float("CASE_AUTO_CLOSE_AFTER_HOURS", de
 # Seconds between deadline sweeps enqueued by `grassroots scheduler` (part of `serve`).
 SWEEP_INTERVAL_SECONDS: int = env.int("SWEEP_INTERVAL_SECONDS", default=60)
 PERIODIC_TASKS = [("grassroots.cases.tasks.sweep_deadlines", SWEEP_INTERVAL_SECONDS)]
+PERIODIC_TASKS.append(("grassroots.insights.tasks.fold_kpis", SWEEP_INTERVAL_SECONDS))
 # Triage (docs/triage.md): trained classifier files, how often a process looks for a newly
 # activated model, and the thresholds above which triage dispatches or merges on its own.
 TRIAGE_MODEL_DIR = Path(env.str("TRIAGE_MODEL_DIR", default=str(VAR_DIR / "models")))

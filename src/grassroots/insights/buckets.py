@@ -1,0 +1,76 @@
+"""Reading the roll-ups: each unit's counters, handling times and open deadlines for a period.
+
+A month is read from `UnitMonth` alone (one row per unit). Any other period sums `UnitDay`
+rows and reads handling times and open deadlines from the period's facts.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, Sum
+
+from .models import COUNTERS, CaseFact, UnitDay, UnitMonth
+from .periods import Period
+
+
+@dataclass
+class Bucket:
+    """What a unit (or a subtree, once merged) did in a period."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    durations: Counter[int] = field(default_factory=Counter)
+    open_dues: list[float] = field(default_factory=list)
+
+    def merge(self, other: Bucket) -> None:
+        self.counts.update(other.counts)
+        self.durations.update(other.durations)
+        self.open_dues.extend(other.open_dues)
+
+    def overdue(self, now_ts: float) -> int:
+        return sum(1 for due in self.open_dues if due < now_ts)
+
+
+def _month(period: Period, durations: bool) -> dict[str, Bucket]:
+    buckets: dict[str, Bucket] = {}
+    last = ("durations",) if durations else ()
+    fields = ("unit__path", "open_dues", *COUNTERS, *last)
+    assert period.month is not None  # only called for months
+    for row in UnitMonth.objects.filter(month=period.month).values_list(*fields):
+        counts = Counter(dict(zip(COUNTERS, row[2 : 2 + len(COUNTERS)], strict=True)))
+        bucket = buckets[row[0]] = Bucket(counts=counts, open_dues=row[1] or [])
+        if durations and row[-1]:
+            bucket.durations = Counter({int(k): v for k, v in row[-1].items()})
+    return buckets
+
+
+def _days(period: Period, durations: bool) -> dict[str, Bucket]:
+    buckets: dict[str, Bucket] = {}
+    span = Q(day__gte=period.start, day__lt=period.end)
+    sums = (
+        UnitDay.objects.filter(span)
+        .values("unit__path")
+        .annotate(**{c: Sum(c) for c in COUNTERS})
+        .order_by()
+    )
+    for row in sums:
+        values: dict[str, Any] = dict(row)  # keys are the counters' names
+        counts = Counter({c: values[c] or 0 for c in COUNTERS})
+        buckets[values["unit__path"]] = Bucket(counts=counts)
+    wanted = Q(open_due__isnull=False) | (Q(handled=1) if durations else Q(pk__in=[]))
+    details = CaseFact.objects.filter(span).filter(wanted)
+    for path, seconds, due in details.values_list("unit__path", "handling_seconds", "open_due"):
+        bucket = buckets.setdefault(path, Bucket())
+        if seconds is not None and durations:
+            bucket.durations[seconds] += 1
+        if due is not None:
+            bucket.open_dues.append(due.timestamp())
+    return buckets
+
+
+def read_buckets(period: Period, durations: bool = True) -> dict[str, Bucket]:
+    """{handling unit's path: bucket} for every unit with cases in the period; handling
+    times only when `durations` (the period before needs only the score)."""
+    return _month(period, durations) if period.month is not None else _days(period, durations)

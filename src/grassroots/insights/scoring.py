@@ -1,0 +1,78 @@
+"""Rates, fair adjustment toward the city average, quantiles and the composite score."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+from . import conf
+from .buckets import Bucket
+
+RATE_NAMES = ("response", "resolution", "satisfaction", "on_time")
+
+
+@dataclass(frozen=True)
+class Rate:
+    hits: float
+    base: int
+
+    @property
+    def raw(self) -> float | None:
+        return self.hits / self.base if self.base else None
+
+    def adjusted(self, city: float | None, k: float) -> float | None:
+        """Pulled toward the city's rate in proportion to how few cases are behind it:
+        (hits + k·city) / (base + k). With no city rate, the raw rate."""
+        if city is None:
+            return self.raw
+        return (self.hits + k * city) / (self.base + k)
+
+
+def rates(bucket: Bucket, now_ts: float, config: conf.Config) -> dict[str, Rate]:
+    """The four rates of a bucket; open overdue cases count against on-time closure."""
+    c, weights = bucket.counts, config.satisfaction_weights
+    satisfaction = sum(
+        c[name] * weights.get(name, 0.0) for name in ("satisfied", "basic", "unsatisfied")
+    )
+    return {
+        "response": Rate(c["responded_on_time"], c["response_base"]),
+        "resolution": Rate(c["resolved"], c["followed_up"]),
+        "satisfaction": Rate(satisfaction, c["rated"]),
+        "on_time": Rate(c["closed_on_time"], c["closed"] + bucket.overdue(now_ts)),
+    }
+
+
+def score(
+    bucket: Bucket, city: dict[str, float | None], now_ts: float, config: conf.Config
+) -> tuple[dict[str, Rate], dict[str, float | None], float | None]:
+    """The bucket's rates, their adjusted values and its composite score."""
+    found = rates(bucket, now_ts, config)
+    k = config.shrink_cases
+    adjusted = {name: rate.adjusted(city[name], k) for name, rate in found.items()}
+    return found, adjusted, composite(adjusted, config)
+
+
+def quantile(durations: Counter[int], p: float) -> int | None:
+    """Nearest-rank quantile: the smallest value with at least ⌈p·n⌉ values at or below it."""
+    n = sum(durations.values())
+    if n == 0:
+        return None
+    rank, seen = max(1, math.ceil(p * n)), 0
+    for value in sorted(durations):
+        seen += durations[value]
+        if seen >= rank:
+            return value
+    return None  # unreachable: seen reaches n
+
+
+def composite(adjusted: dict[str, float | None], config: conf.Config) -> float | None:
+    """Σ weight·adjusted rate over the weighted rates (weights sum to 1); None if one is
+    unknown even after adjustment (no case anywhere in the city)."""
+    total = 0.0
+    for name, weight in config.score_weights.items():
+        value = adjusted.get(name)
+        if value is None:
+            return None
+        total += weight * value
+    return total
