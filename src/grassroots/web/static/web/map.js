@@ -83,7 +83,11 @@
 
   function init(root) {
     if (!window.L) return;
-    L.Icon.Default.imagePath = document.querySelector("link[href*='leaflet.css']").href.replace(/leaflet(\.[0-9a-f]+)?\.css.*$/, "images/");
+    // The static storage hashes file names in production: take the marker images' real URLs
+    // from the script tag instead of deriving them from leaflet.css's address.
+    var icons = document.getElementById("map-script").dataset;
+    L.Icon.Default.mergeOptions({ iconUrl: icons.icon, iconRetinaUrl: icons.icon2x, shadowUrl: icons.shadow });
+    L.Icon.Default.imagePath = "";
     root.querySelectorAll("[data-map]:not(.leaflet-container)").forEach(function (el) {
       ({ pick: pick, show: show, cases: cases })[el.dataset.map](el);
     });
