@@ -20,6 +20,7 @@ from grassroots.accounts.api import router as auth_router
 from grassroots.cases.api import categories_router, track_router
 from grassroots.cases.api import router as cases_router
 from grassroots.core.errors import CoreErrorCode, DomainError
+from grassroots.core.nul import NulRefusingParser
 from grassroots.deliberation.api import router as deliberation_router
 from grassroots.geo.api import router as geo_router
 from grassroots.triage.api import router as triage_router
@@ -31,6 +32,7 @@ api = NinjaAPI(
     version="1",
     description="Community governance and public service: cases, units, areas and more.",
     urls_namespace="api",
+    parser=NulRefusingParser(),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
@@ -80,6 +82,8 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, DomainError):  # ninja wraps errors raised while parsing
+        return on_domain_error(request, exc.__cause__)
     return _error(request, exc.status_code, "http_error", str(exc))
 
 
