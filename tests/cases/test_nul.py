@@ -36,10 +36,19 @@ def test_a_nul_in_a_submission_is_a_422() -> None:
     [
         "/api/v1/track/2611%0012345678?secret=X",
         "/api/v1/areas/locate?lat=1%00&lng=2",
-        "/open311/v2/requests/%00.json",
+        "/report/?x=%00",
     ],
 )
 def test_a_nul_in_a_path_or_query_is_a_400_everywhere(path: str) -> None:
     response = Api().client.get(path)
 
     assert (response.status_code, response.json()["code"]) == (400, "invalid")
+
+
+def test_open311_answers_a_nul_with_its_own_error_document() -> None:
+    from xml.etree import ElementTree as ET
+
+    response = Api().client.get("/open311/v2/requests/%00.xml")
+
+    assert 400 <= response.status_code < 500
+    assert ET.fromstring(response.content).tag == "errors"  # noqa: S314 (our own answer)

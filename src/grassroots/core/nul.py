@@ -49,6 +49,11 @@ class NulRefusingParser(Parser):
         return result
 
 
+# Open311 must answer in the spec's error documents (XML or JSON by extension) and checks
+# identifiers itself before any query.
+SPEAKS_ITS_OWN_ERRORS = ("/open311/",)
+
+
 class RefuseNulMiddleware:
     """A path or query string with a NUL character is a 400, before any view runs."""
 
@@ -56,6 +61,8 @@ class RefuseNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(SPEAKS_ITS_OWN_ERRORS):
+            return self.get_response(request)
         query = request.META.get("QUERY_STRING", "").lower()
         if "\x00" in request.path or "%00" in query or "\x00" in query:
             body = {"code": CoreErrorCode.INVALID.value, "message": str(_refuse().message)}

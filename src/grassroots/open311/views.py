@@ -49,6 +49,15 @@ def error_response(fmt: str, error: DomainError) -> HttpResponse:
     return respond(fmt, "errors", [presenters.error_out(status, error.message)], status=status)
 
 
+def _check_nul(request: HttpRequest, kwargs: dict[str, Any]) -> None:
+    """PostgreSQL cannot compare text holding NUL: refuse it before any query."""
+    values = [*kwargs.values(), *request.GET.values()]
+    if request.method == "POST":
+        values += list(request.POST.values())
+    if any("\x00" in str(v) for v in values):
+        raise Open311Error(Open311ErrorCode.INVALID, _("Text may not contain NUL characters."))
+
+
 def endpoint(*methods: str) -> Callable[[View], View]:
     """Check the format, the method and the jurisdiction; turn refusals into error documents."""
 
@@ -67,6 +76,7 @@ def endpoint(*methods: str) -> Callable[[View], View]:
                     response = error_response(fmt, refused)
                     response["Allow"] = ", ".join(methods)
                     return response
+                _check_nul(request, kwargs)
                 _check_jurisdiction(request)
                 return view(request, fmt, *args, **kwargs)
             except DomainError as error:
