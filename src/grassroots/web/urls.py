@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
+from .routes import AREAS
 from .views import actions, common, console, portal, site
 
 app_name = "web"
@@ -23,3 +24,4 @@ urlpatterns = [
     path("console/cases/<int:case_id>/reveal/", actions.reveal, name="reveal"),
     path("console/cases/<int:case_id>/act/<str:name>/", actions.act, name="act"),
 ]
+urlpatterns += [path("", include(f"grassroots.web.routes.{area}")) for area in AREAS]
