@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from django.test import override_settings
 
@@ -60,3 +62,58 @@ def test_a_renamed_unit_is_renamed_in_the_index(tree: dict[str, Unit]) -> None:
     assert index.locate(1.0, 1.0).name_en == "Unit GB"  # type: ignore[union-attr]
     update_unit(tree["gb"], name_en="Grid B", actor=None)
     assert index.locate(1.0, 1.0).name_en == "Grid B"  # type: ignore[union-attr]
+
+
+@override_settings(GEO_INDEX_REFRESH_SECONDS=5)
+def test_lookups_keep_the_old_index_while_another_thread_rebuilds(
+    tree: dict[str, Unit], django_assert_num_queries: object
+) -> None:
+    # given an index built at t=0, a change to the areas, and the check now due
+    now = [0.0]
+    holder = index.IndexHolder(clock=lambda: now[0])
+    assert holder.locate(1.0, 1.0).code == "GB"  # type: ignore[union-attr]
+    set_area(tree["gb"], geometry=box(0, 0, 0.5, 0.5), actor=None)
+    now[0] = 10.0
+    # when another thread holds the rebuild lock, a lookup answers at once from the old index
+    # (had it waited, the holder would release after 5 s and the lookup would see C1)
+    release, held = threading.Event(), threading.Event()
+
+    def rebuilding() -> None:
+        with holder.lock:
+            held.set()
+            release.wait(timeout=5)
+
+    rebuilder = threading.Thread(target=rebuilding)
+    rebuilder.start()
+    held.wait(timeout=30)
+    with django_assert_num_queries(0):  # type: ignore[operator]
+        assert holder.locate(1.0, 1.0).code == "GB"  # type: ignore[union-attr]
+    release.set()
+    rebuilder.join()
+    # then the next lookup after the rebuild lock is free sees the change
+    assert holder.locate(1.0, 1.0).code == "C1"  # type: ignore[union-attr]
+
+
+def test_the_first_build_waits_for_the_lock_rather_than_answering_nothing(
+    tree: dict[str, Unit], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given an index built here (the worker thread cannot see this test's transaction)
+    built = index.build_index()
+    monkeypatch.setattr(index, "build_index", lambda: built)
+    monkeypatch.setattr(index, "current_version", lambda: built.version)
+    holder = index.IndexHolder()
+    results: list[str | None] = []
+
+    def lookup() -> None:
+        located = holder.locate(1.0, 1.0)
+        results.append(located.code if located else None)
+
+    # when a first lookup arrives while the rebuild lock is held, it waits
+    with holder.lock:
+        worker = threading.Thread(target=lookup)
+        worker.start()
+        worker.join(timeout=0.2)
+        assert worker.is_alive()
+    # then it answers once the lock is free
+    worker.join(timeout=30)
+    assert results == ["GB"]

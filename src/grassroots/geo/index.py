@@ -147,12 +147,25 @@ class IndexHolder:
         self.lock = threading.Lock()
 
     def get(self) -> UnitIndex:
-        """The index, after a version check if the last one is older than the interval."""
+        """The index, after a version check if the last one is older than the interval.
+
+        Only the first build blocks; later rebuilds happen while other threads keep using the
+        previous index.
+        """
         index = self.index
         if index is not None and not self._due():
             return index
-        with self.lock:
+        if index is None:
+            with self.lock:
+                return self._refresh()
+        # A rebuild takes seconds on a city's areas: while another thread does it, lookups keep
+        # answering from the index they have rather than queueing behind the lock.
+        if not self.lock.acquire(blocking=False):
+            return index
+        try:
             return self._refresh()
+        finally:
+            self.lock.release()
 
     def _due(self) -> bool:
         return self.clock() - self.checked_at >= settings.GEO_INDEX_REFRESH_SECONDS
