@@ -50,5 +50,6 @@ def media(tmp_path: Path, settings: Any) -> Path:
 
 @pytest.fixture(autouse=True)
 def _no_intake_rate(settings: Any) -> None:
-    """Hundreds of anonymous submissions in a row must reach validation, not the rate limit."""
+    """Hundreds of submissions and reads in a row must reach validation, not the rate limits."""
     settings.CASE_INTAKE_RATE_PER_MINUTE = 0
+    settings.OPEN311_READ_RATE_PER_MINUTE = 0

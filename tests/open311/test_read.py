@@ -265,3 +265,28 @@ def test_wrong_method_is_refused_with_allow(o311: Open311, roads: Any) -> None:
     assert response.status_code == 405
     assert response["Allow"] == "GET"
     assert response.json()[0]["code"] == 405
+
+
+def test_reads_past_the_per_address_limit_get_the_spec_error_document_and_429(
+    o311: Open311, roads: Any, settings: Any
+) -> None:
+    # given a limit of three reads a minute per address
+    settings.OPEN311_READ_RATE_PER_MINUTE = 3
+    # when one address reads four times
+    statuses = [o311.get("services.json").status_code for _ in range(4)]
+    # then the fourth is refused in the spec's error format, and XML asks are refused in XML too
+    assert statuses == [200, 200, 200, 429]
+    status, body = o311.json("services.json")
+    assert status == 429
+    assert body == [
+        {"code": 429, "description": "Too many requests from this address; wait a minute."}
+    ]
+    assert o311.get("services.xml").status_code == 429
+
+
+def test_a_zero_read_limit_means_no_limit(o311: Open311, roads: Any, settings: Any) -> None:
+    settings.OPEN311_READ_RATE_PER_MINUTE = 0
+
+    statuses = {o311.get("services.json").status_code for _ in range(20)}
+
+    assert statuses == {200}

@@ -58,6 +58,13 @@ def _check_nul(request: HttpRequest, kwargs: dict[str, Any]) -> None:
         raise Open311Error(Open311ErrorCode.INVALID, _("Text may not contain NUL characters."))
 
 
+def _check_read_rate(request: HttpRequest) -> None:
+    if not ratelimit.allow(request, "open311:read", settings.OPEN311_READ_RATE_PER_MINUTE):
+        raise Open311Error(Open311ErrorCode.RATE_LIMITED,
+                           _("Too many requests from this address; wait a minute."),
+                           status=429)  # fmt: skip
+
+
 def endpoint(*methods: str) -> Callable[[View], View]:
     """Check the format, the method and the jurisdiction; turn refusals into error documents."""
 
@@ -78,6 +85,8 @@ def endpoint(*methods: str) -> Callable[[View], View]:
                     return response
                 _check_nul(request, kwargs)
                 _check_jurisdiction(request)
+                if request.method == "GET":
+                    _check_read_rate(request)
                 return view(request, fmt, *args, **kwargs)
             except DomainError as error:
                 return error_response(fmt, error)
