@@ -7,10 +7,12 @@ with a 500 in the same shape, never an HTML page.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -27,7 +29,49 @@ from grassroots.triage.api import router as triage_router
 
 logger = logging.getLogger(__name__)
 
-api = NinjaAPI(
+
+class GrassrootsAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI document also describes the one error shape of every operation."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return document_errors(schema)
+
+
+ERROR_SCHEMA: dict[str, Any] = {
+    "title": "Error",
+    "type": "object",
+    "properties": {
+        "code": {"type": "string", "description": "Stable error code clients switch on."},
+        "message": {"type": "string", "description": "Human-readable, in the request's language."},
+        "details": {"description": "Per-field problems, for invalid input (422)."},
+    },
+    "required": ["code", "message"],
+}
+ERROR_RESPONSES = {
+    "4XX": "Refused: bad input (400/422), not logged in (401), not allowed (403), not found "
+    "or not visible to you (404), too large (413), rate-limited (429).",
+    "5XX": "A fault on our side, in the same shape; it is logged.",
+}
+
+
+def document_errors(schema: Any) -> Any:
+    """Add the Error component and 4XX/5XX responses to every operation that lists none."""
+    schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    content = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = {str(code): value for code, value in operation.get("responses", {}).items()}
+            operation["responses"] = responses
+            for key, description in ERROR_RESPONSES.items():
+                if not any(code.startswith(key[0]) for code in responses):
+                    responses[key] = {"description": description, "content": content}
+    return schema
+
+
+api = GrassrootsAPI(
     title="Grassroots API",
     version="1",
     description="Community governance and public service: cases, units, areas and more.",
@@ -96,6 +140,12 @@ def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
 def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("unhandled error in %s %s", request.method, request.path)
     return _error(request, 500, "internal_error", _("Something went wrong on our side."))
+
+
+@csrf_exempt  # no state changes here; a CSRF 403 would hide the 404 from API clients
+def api_not_found(request: HttpRequest) -> HttpResponse:
+    """Any path under /api/ that no endpoint matches: a JSON 404 like every other refusal."""
+    return _error(request, 404, CoreErrorCode.NOT_FOUND, _("Not found."))
 
 
 @api.get("/health", response=HealthOut, tags=["system"], auth=None)
