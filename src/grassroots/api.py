@@ -142,6 +142,27 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     return _error(request, 500, "internal_error", _("Something went wrong on our side."))
 
 
+class JsonMethodNotAllowedMiddleware:
+    """django-ninja answers a wrong method with a plain-text 405: give it the API's error shape."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response: HttpResponse = self.get_response(request)
+        if (
+            response.status_code == 405
+            and request.path.startswith("/api/")
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            allowed = response.get("Allow", "")
+            response = _error(
+                request, 405, "method_not_allowed", _("Method not allowed; use %s.") % allowed
+            )
+            response["Allow"] = allowed
+        return response
+
+
 @csrf_exempt  # no state changes here; a CSRF 403 would hide the 404 from API clients
 def api_not_found(request: HttpRequest) -> HttpResponse:
     """Any path under /api/ that no endpoint matches: a JSON 404 like every other refusal."""

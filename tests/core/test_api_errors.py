@@ -68,3 +68,14 @@ def test_docs_page_loads_swagger_from_our_own_origin_not_a_cdn() -> None:
 
     assert b"/static/ninja/swagger-ui-bundle.js" in response.content
     assert b"cdn." not in response.content
+
+
+def test_a_wrong_method_is_a_json_405_naming_the_allowed_ones() -> None:
+    response = Client().delete("/api/v1/health", headers={"accept-language": "en"})
+
+    assert response.status_code == 405
+    assert response["Allow"] == "GET"
+    assert response.json() == {
+        "code": "method_not_allowed",
+        "message": "Method not allowed; use GET.",
+    }

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "grassroots.web.middleware.SecurityHeadersMiddleware",
+    "grassroots.api.JsonMethodNotAllowedMiddleware",
 ]
 
 ROOT_URLCONF = "grassroots.urls"
