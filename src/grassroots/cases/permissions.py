@@ -12,12 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from grassroots.organizations.enums import Role
 from grassroots.organizations.models import Membership, Unit
-from grassroots.organizations.permissions import scope_q
+from grassroots.organizations.permissions import units_for_user
 from grassroots.organizations.querysets import PATH_STEP
 
 from .enums import AssignmentStatus
@@ -86,14 +86,18 @@ def visible_cases(user: Any) -> CaseQuerySet:
         return Case.objects.none()
     if Scope.of(user).at_root(CENTRE_ROLES):
         return Case.objects.all()
-    staff = CENTRE_ROLES | HANDLING_ROLES
+    # The user's units as id lists, read first: each condition then meets an index on the case
+    # side, and an empty one drops out. (A correlated EXISTS over assignments with path ranges,
+    # as this was, made SQLite test every case: 0.5-1.1 s for a handler's inbox at 100k cases.)
+    centre = list(units_for_user(user, CENTRE_ROLES).values_list("pk", flat=True))
+    staff = list(units_for_user(user, CENTRE_ROLES | HANDLING_ROLES).values_list("pk", flat=True))
     assigned = (
-        CaseAssignment.objects.filter(case=OuterRef("pk"))
+        CaseAssignment.objects.filter(unit_id__in=staff)
         .exclude(status=AssignmentStatus.WITHDRAWN)
-        .filter(scope_q(user, staff))
+        .values("case_id")
     )
     return Case.objects.filter(
-        scope_q(user, CENTRE_ROLES, field="place_unit") | scope_q(user, staff) | Q(Exists(assigned))
+        Q(place_unit_id__in=centre) | Q(unit_id__in=staff) | Q(pk__in=assigned)
     )
 
 
