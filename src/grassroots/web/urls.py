@@ -1,11 +1,11 @@
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from .routes import AREAS
 from .views import actions, common, console, portal, site
 
 app_name = "web"
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", site.home, name="home"),
     path("login/", site.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
