@@ -20,7 +20,7 @@ import pytest
 from .shapes import parse_xml
 
 pytestmark = pytest.mark.slow
-STARTUP_SECONDS = 15
+STARTUP_SECONDS = 90  # a loaded 2-core CI machine migrates and starts slowly
 
 
 def _free_port() -> int:
@@ -107,7 +107,8 @@ def test_partner_app_lists_submits_and_tracks_over_http(server: tuple[str, str])
         one = http.get(f"{base}/requests/{request_id}.json")
         assert one.status_code == 200
         assert one.json()[0]["status"] == "open"
-        assert one.json()[0]["address"] == "1 East Chang'an Avenue"
+        assert one.json()[0]["address"] is None  # withheld from the public
+        assert (one.json()[0]["lat"], one.json()[0]["long"]) == (39.909, 116.397)  # snapped
 
         listed = http.get(f"{base}/requests.xml", params={"status": "open"})
         assert listed.status_code == 200

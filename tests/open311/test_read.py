@@ -104,8 +104,19 @@ def test_request_shows_deadline_and_times_with_the_zone_offset(o311: Open311, ro
         timespec="seconds")  # fmt: skip
     assert out["requested_datetime"].endswith("+08:00")  # Asia/Shanghai
     assert out["expected_datetime"] is not None and out["expected_datetime"].endswith("+08:00")
-    assert out["address"] == "Elm Road 12"
     assert out["agency_responsible"] is None  # not dispatched yet
+
+
+def test_the_public_sees_no_address_and_only_the_snapped_point(o311: Open311, roads: Any) -> None:
+    # given a case at an exact point and a street address (often the resident's own door)
+    case = submit(category=SERVICE, address="Elm Road 12", lat=39.90871, lng=116.39752)
+
+    _s, [out] = o311.json(f"requests/{case.tracking_code}.json")
+
+    # then GET shows the centre of its 0.002-degree cell, as the public map does, and no address
+    assert (out["lat"], out["long"]) == (39.909, 116.397)
+    assert (out["address"], out["address_id"]) == (None, None)
+    assert (case.lat, case.lng) == (39.90871, 116.39752)  # the staff keep the exact point
 
 
 def test_default_window_is_the_last_90_days(o311: Open311, roads: Any) -> None:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from grassroots.cases.enums import TERMINAL_STATUSES, CaseStatus
 from grassroots.cases.models import Case, Category
+from grassroots.geo.public import snap
 
 from .models import Open311Submission, ServiceAttribute
 
@@ -110,11 +111,11 @@ def request_out(case: Case) -> dict[str, Any]:
         "requested_datetime": w3(case.received_at),
         "updated_datetime": w3((case.closed_at if closed else None) or case.updated_at),
         "expected_datetime": w3(case.resolve_due),
-        "address": _or_none(case.address),
-        "address_id": _or_none(submission.address_id) if submission else None,
+        "address": None,  # withheld: often the resident's own door (docs/domain/open311.md)
+        "address_id": None,  # withheld with the address
         "zipcode": None,
-        "lat": case.lat,
-        "long": case.lng,
+        "lat": snap(case.lat) if case.lat is not None else None,
+        "long": snap(case.lng) if case.lng is not None else None,
         "media_url": _or_none(submission.media_url) if submission else None,
     }
 
