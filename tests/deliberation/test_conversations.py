@@ -5,12 +5,15 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db import transaction
 
+from grassroots.core import clock
 from grassroots.core.models import AuditEntry
-from grassroots.deliberation import services
+from grassroots.deliberation import services, tasks
 from grassroots.deliberation.errors import DeliberationError
 from grassroots.deliberation.models import (
     Conversation,
@@ -185,6 +188,50 @@ def test_a_pending_recompute_is_not_requested_twice(conv: Any) -> None:
 
     assert enqueued is False
     assert not ConversationMath.objects.filter(pk=conv.pk).exists()
+
+
+def test_a_failed_enqueue_leaves_no_stuck_flag_and_the_next_request_recomputes(
+    conv: Any, django_capture_on_commit_callbacks: Callable[..., Any], monkeypatch: Any
+) -> None:
+    with django_capture_on_commit_callbacks():
+        _two_camps(conv)
+
+    class BrokenQueue:
+        def enqueue(self, *args: Any) -> None:
+            raise ConnectionError("queue down")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(tasks, "recompute_conversation", BrokenQueue())
+        assert request_recompute(conv.pk) is False
+    assert Conversation.objects.get(pk=conv.pk).math_requested is False
+    assert not ConversationMath.objects.filter(pk=conv.pk).exists()
+
+    assert request_recompute(conv.pk) is True
+    assert ConversationMath.objects.get(pk=conv.pk).vote_seq == VoteEvent.objects.latest("id").pk
+
+
+def test_a_flag_left_by_a_lost_task_is_claimed_again_once_stale(conv: Any) -> None:
+    with transaction.atomic():  # votes only; their after-commit requests are dropped
+        _two_camps(conv, people=6)
+        transaction.get_connection().run_on_commit = []
+    long_ago = clock.now() - tasks.STALE_REQUEST - timedelta(seconds=1)
+    Conversation.objects.filter(pk=conv.pk).update(math_requested=True, updated_at=long_ago)
+
+    assert request_recompute(conv.pk) is True
+    assert ConversationMath.objects.get(pk=conv.pk).vote_seq == VoteEvent.objects.latest("id").pk
+    assert Conversation.objects.get(pk=conv.pk).math_requested is False
+
+
+def test_reading_results_behind_the_votes_requests_the_missing_recompute(
+    conv: Any, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    with django_capture_on_commit_callbacks():  # the requests are captured, never run
+        _two_camps(conv, people=6)
+    assert not ConversationMath.objects.filter(pk=conv.pk).exists()
+
+    assert tasks.refresh_if_behind(conv.pk) is True
+    assert ConversationMath.objects.get(pk=conv.pk).vote_seq == VoteEvent.objects.latest("id").pk
+    assert tasks.refresh_if_behind(conv.pk) is False
 
 
 def test_votes_request_a_background_recompute_that_stores_the_math(

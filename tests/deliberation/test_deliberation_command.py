@@ -68,7 +68,15 @@ def test_cluster_writes_groups_and_prints_the_ari(brexit: Path, tmp_path: Path) 
     rows = list(csv.reader(target.open()))
     assert rows[0] == ["participant", "group"]
     assert len(rows) == 205
-    assert out.splitlines()[-1] == "ari=0.8764"
+    assert out.splitlines()[-1] == "ari=0.6574"  # Polis's start (see test_polis_opendata)
+
+
+def test_cluster_with_the_best_start(brexit: Path, tmp_path: Path) -> None:
+    pv, target = str(brexit / "participants-votes.csv"), str(tmp_path / "groups.csv")
+
+    out = _run("cluster", "--participants-votes", pv, "--out", target, "--start", "best")
+
+    assert out.splitlines()[-1] == "ari=0.8777"
 
 
 def test_cluster_of_a_missing_file_is_a_command_error(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from grassroots.deliberation.polis import (
     write_participants_votes,
     write_votes_csv,
 )
+from grassroots.deliberation.polis.history import join_order
 from grassroots.deliberation.polis.stats import group_aware_consensus, prop_test, two_prop_test
 from grassroots.deliberation.polis.synthetic import planted_votes
 
@@ -190,3 +191,26 @@ def test_opendata_round_trip(tmp_path: Path) -> None:
     assignments, ari = cluster_participants_votes(tmp_path / "participants-votes.csv")
     assert ari == pytest.approx(1.0)
     assert {p: g for p, g in assignments.items() if g is not None} == result.group_of()
+
+
+def test_join_order_replays_polis_in_conv_rule_with_early_and_greedy_joins() -> None:
+    # Given 16 people who vote on a growing conversation: "early" votes on the only statement
+    # there is (1 of min(7, 1) needed), the others each vote on 7 statements later on.
+    votes: list[tuple[object, object, float]] = [("early", 0, 1.0)]
+    for p in range(15):
+        votes += [(p, s, 1.0 if (p + s) % 2 else -1.0) for s in range(7)]
+    votes.append(("late", 3, 1.0))  # one vote once 7 statements exist: not enough
+
+    order = join_order(votes)
+
+    # Then "early" joined first (the rule counts the statements voted on so far), everyone
+    # with 7 votes follows in the order they got there, and "late" never qualifies: by then
+    # 15 had joined, so the greedy rule no longer lets the most active voters in.
+    assert order == ["early", *range(15)]
+
+
+def test_join_order_lets_the_most_active_in_while_fewer_than_15_are_in() -> None:
+    votes = [(p, s, 1.0) for s in range(8) for p in ("a", "b")] + [("c", 0, 1.0)]
+
+    # "c" has 1 vote of the 7 needed but only 3 people voted: all are let in.
+    assert join_order(votes) == ["a", "b", "c"]

@@ -60,3 +60,31 @@ for model in (
     ProposalSupport,
 ):
     admin.site.register(model, InspectOnly)
+
+
+# Suggestion collection and meetings: inspection only as well (the services keep the audit).
+from .models import (  # noqa: E402
+    AgendaItem,
+    Decision,
+    DecisionUpdate,
+    Meeting,
+    MeetingParticipant,
+    ProposalUpdate,
+)
+
+
+@admin.register(Meeting)
+class MeetingAdmin(InspectOnly):
+    list_display = ("title", "unit", "starts_at", "status")
+    list_filter = ("status",)
+    search_fields = ("title",)
+
+
+@admin.register(Decision)
+class DecisionAdmin(InspectOnly):
+    list_display = ("text", "owner_unit", "due_on", "status")
+    list_filter = ("status",)
+
+
+for meeting_model in (AgendaItem, MeetingParticipant, DecisionUpdate, ProposalUpdate):
+    admin.site.register(meeting_model, InspectOnly)

@@ -80,8 +80,11 @@ def build(conversation_id: int) -> CachedEngine:
     seq = VoteEvent.objects.filter(conversation_id=conversation_id).aggregate(m=Max("id"))["m"]
     version = _stored_version(conversation_id)
     mod_out, meta = _moderation(conversation_id)
-    votes = ParticipantVote.objects.filter(conversation_id=conversation_id).values_list(
-        "participant_id", "statement_id", "value"
+    # Oldest first: the order decides who joined the clustering when (polis.history).
+    votes = (
+        ParticipantVote.objects.filter(conversation_id=conversation_id)
+        .order_by("at", "id")
+        .values_list("participant_id", "statement_id", "value")
     )
     engine = Engine.from_votes(
         list(votes), mod_out=mod_out, meta=meta, options=options_for(conversation_id)

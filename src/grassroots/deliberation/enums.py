@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ConversationStatus(models.TextChoices):
-    OPEN = "open", _("Open")  # participants vote and add statements
-    CLOSED = "closed", _("Closed")  # read-only; results stay visible
+    OPEN = "open", pgettext_lazy("conversation status", "Open")  # votes and statements welcome
+    CLOSED = "closed", pgettext_lazy("conversation status", "Closed")  # read-only; results stay
 
 
 class ModerationMode(models.TextChoices):
-    STRICT = "strict", _("Strict")  # participants' statements are shown only once accepted
-    OPEN = "open", _("Open")  # participants' statements are shown until a moderator rejects them
+    STRICT = "strict", pgettext_lazy("moderation", "Strict")  # shown only once accepted
+    OPEN = "open", pgettext_lazy("moderation", "Open")  # shown until a moderator rejects them
 
 
 class StatementStatus(models.TextChoices):

@@ -16,6 +16,16 @@ class DeliberationErrorCode(StrEnum):
     NO_PARTICIPANT = "participant_required"  # neither a login nor a device token was sent
     ALREADY_SUPPORTED = "already_supported"  # one support per person and proposal
     ILLEGAL_TRANSITION = "illegal_transition"  # the action does not apply in the current state
+    # Suggestion collection and meetings
+    CALL_NOT_OPEN = "call_not_open"  # the call is closed or outside its period
+    ALREADY_ANSWERED = "proposal_already_answered"  # the official answer is given once
+    NOT_ADOPTED = "proposal_not_adopted"  # follow-through applies only to adopted proposals
+    ALREADY_LINKED = "proposal_case_linked"  # the proposal or the case is already linked
+    CASE_CONFIDENTIAL = "case_confidential"  # a confidential case is never made public
+    PHOTO_REFUSED = "photo_refused"  # not a photo, too big, or too many
+    RATE_LIMITED = "rate_limited"  # too many anonymous submissions from one address
+    MEETING_NOT_PLANNED = "meeting_not_planned"  # held or cancelled meetings do not change
+    DECISION_FINISHED = "decision_finished"  # a done or dropped decision takes no more updates
 
 
 class DeliberationError(DomainError):

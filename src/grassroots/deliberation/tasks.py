@@ -1,30 +1,61 @@
-"""Background math: a full Polis recompute after votes arrive, debounced per conversation."""
+"""Background math: a full Polis recompute after votes arrive, debounced per conversation.
+
+`Conversation.math_requested` says a recompute is queued. Setting it and enqueueing the task
+happen in one transaction, so with the database task backend the flag can only be set when the
+task row is stored too; an enqueue that fails rolls the flag back (and is logged, never raised
+into the vote that triggered it). Two more guards keep a lost task (a worker killed mid-run,
+another backend) from freezing the math: a flag older than `STALE_REQUEST` (the claim stamps
+`updated_at`) may be claimed again, and `refresh_if_behind` — called when results are read —
+requests a recompute whenever the stored math covers fewer votes than were cast.
+"""
 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Max, Q
 from django_tasks import task
 
 from grassroots.core import clock
 
 from . import engines
-from .models import Conversation, ConversationMath
+from .models import Conversation, ConversationMath, VoteEvent
 
 logger = logging.getLogger(__name__)
 
+STALE_REQUEST = timedelta(minutes=10)
+
 
 def request_recompute(conversation_id: int) -> bool:
-    """Enqueue one recompute unless one is already pending (compare-and-set on the flag);
-    call after commit. Returns whether a task was enqueued."""
-    claimed = Conversation.objects.filter(pk=conversation_id, math_requested=False).update(
-        math_requested=True
-    )
-    if claimed:
-        recompute_conversation.enqueue(conversation_id)
+    """Enqueue one recompute unless one is already pending (compare-and-set on the flag, in
+    the same transaction as the enqueue); call after commit. Returns whether one was enqueued."""
+    now = clock.now()
+    try:
+        with transaction.atomic():
+            claimed = Conversation.objects.filter(
+                Q(math_requested=False) | Q(updated_at__lt=now - STALE_REQUEST),
+                pk=conversation_id,
+            ).update(math_requested=True, updated_at=now)
+            if claimed:
+                recompute_conversation.enqueue(conversation_id)
+    except Exception:  # the vote is stored; the next request or read retries the math
+        logger.exception("could not enqueue the recompute of conversation %s", conversation_id)
+        return False
     return bool(claimed)
+
+
+def refresh_if_behind(conversation_id: int) -> bool:
+    """Request a recompute when votes were cast after the stored math; returns whether one
+    was enqueued. Cheap (two indexed lookups), so readers of the results may call it."""
+    last = VoteEvent.objects.filter(conversation_id=conversation_id).aggregate(m=Max("id"))["m"]
+    if last is None:
+        return False
+    covered = ConversationMath.objects.filter(pk=conversation_id).values_list("vote_seq", flat=True)
+    if next(iter(covered), 0) >= last:
+        return False
+    return request_recompute(conversation_id)
 
 
 @task()

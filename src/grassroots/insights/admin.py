@@ -8,7 +8,18 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import CaseFact, DemandMark, FoldState, UnitDay, UnitMonth
+from .models import (
+    CaseFact,
+    DemandMark,
+    FoldState,
+    GovernanceProject,
+    HotIssue,
+    HotIssueCase,
+    ProjectAction,
+    ProjectMilestone,
+    UnitDay,
+    UnitMonth,
+)
 
 
 class ReadOnly(admin.ModelAdmin[Any]):
@@ -51,3 +62,32 @@ class UnitMonthAdmin(ReadOnly):
 @admin.register(FoldState)
 class FoldStateAdmin(ReadOnly):
     list_display = ("id", "last_event_id", "folded_at")
+
+
+@admin.register(HotIssue)
+class HotIssueAdmin(ReadOnly):
+    list_display = ("period", "rank", "title", "unit", "reports", "heat")
+    list_select_related = ("unit",)
+    list_filter = ("period",)
+
+
+@admin.register(HotIssueCase)
+class HotIssueCaseAdmin(ReadOnly):
+    list_display = ("issue", "case", "closeness")
+    raw_id_fields = ("issue", "case")
+
+
+@admin.register(GovernanceProject)
+class GovernanceProjectAdmin(ReadOnly):
+    list_display = ("month", "title", "status", "lead_unit", "area", "category")
+    list_select_related = ("lead_unit", "area", "category")
+
+
+@admin.register(ProjectAction)
+class ProjectActionAdmin(ReadOnly):
+    list_display = ("project", "text", "unit", "due", "done_at")
+
+
+@admin.register(ProjectMilestone)
+class ProjectMilestoneAdmin(ReadOnly):
+    list_display = ("project", "title", "due", "reached_at")

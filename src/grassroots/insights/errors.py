@@ -15,6 +15,7 @@ class InsightsErrorCode(StrEnum):
     BAD_PERIOD = "bad_period"
     ALREADY_MARKED = "already_marked"
     NOT_MARKED = "not_marked"
+    CONFLICT = "conflict"
 
 
 class InsightsError(DomainError):

@@ -165,3 +165,134 @@ class DemandMark(models.Model):
     @property
     def active(self) -> bool:
         return self.withdrawn_at is None
+
+
+class HotIssue(models.Model):
+    """One cluster of cases about the same problem in the same place over a period, as last
+    computed for that period (`insights.hot.services.compute_hot_issues` replaces them)."""
+
+    period = models.CharField(_("period"), max_length=32, db_index=True)  # its label
+    start = models.DateField(_("from"))
+    end = models.DateField(_("until"))  # exclusive
+    rank = models.PositiveIntegerField(_("rank"))
+    title = models.CharField(_("title"), max_length=200)
+    keywords = models.JSONField(_("keywords"), default=list)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("place"), null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    lat = models.FloatField(null=True)
+    lng = models.FloatField(null=True)
+    first_at = models.DateTimeField(_("first report"))
+    last_at = models.DateTimeField(_("last report"))
+    reports = models.PositiveIntegerField(_("cases"))
+    residents = models.PositiveIntegerField(_("residents"))
+    support = models.PositiveIntegerField(_("support"))
+    growth = models.FloatField(_("growth"))
+    open_reports = models.PositiveIntegerField(_("open cases"))
+    open_days = models.FloatField(_("days unresolved"))
+    heat = models.FloatField(_("heat"))
+    computed_at = models.DateTimeField(_("computed at"))
+    cases = models.ManyToManyField(Case, through="HotIssueCase", related_name="+")
+
+    class Meta:
+        verbose_name = _("hot issue")
+        verbose_name_plural = _("hot issues")
+        ordering = ["period", "rank"]
+
+    def __str__(self) -> str:
+        return f"{self.period} #{self.rank} {self.title[:40]}"
+
+
+class HotIssueCase(models.Model):
+    """A case behind a hot issue, with how central it is to the cluster (cosine to its centre)."""
+
+    issue = models.ForeignKey(HotIssue, on_delete=models.CASCADE, related_name="members")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    closeness = models.FloatField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "case"], name="insights_hotcase_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issue_id}: {self.case_id}"
+
+
+class ProjectStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")  # chosen, actions being set
+    ACTIVE = "active", _("Active")  # the lead unit is working on it
+    DONE = "done", _("Done")  # finished; figures keep updating
+
+
+class GovernanceProject(models.Model):
+    """Topic of the month (每月一题): a recurring problem (a category in an area) turned into a
+    project with a lead unit, actions and milestones; its before/after figures are computed."""
+
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    month = models.DateField(_("month"))  # first day of the month it is the topic of
+    status = models.CharField(
+        _("status"), max_length=16, choices=ProjectStatus.choices, default=ProjectStatus.PLANNED
+    )
+    lead_unit = models.ForeignKey(
+        Unit, verbose_name=_("lead unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    area = models.ForeignKey(
+        Unit, verbose_name=_("area"), on_delete=models.PROTECT, related_name="+"
+    )
+    category = models.ForeignKey(
+        "cases.Category", verbose_name=_("category"), on_delete=models.PROTECT, related_name="+"
+    )
+    hot_issue = models.ForeignKey(
+        HotIssue,
+        verbose_name=_("hot issue"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("governance project")
+        verbose_name_plural = _("governance projects")
+        ordering = ["-month", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.title}"
+
+
+class ProjectAction(models.Model):
+    """One thing the project will do, by a unit, by a date."""
+
+    project = models.ForeignKey(GovernanceProject, on_delete=models.CASCADE, related_name="actions")
+    text = models.CharField(_("action"), max_length=300)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    due = models.DateField(_("due"), null=True)
+    done_at = models.DateTimeField(_("done at"), null=True)
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class ProjectMilestone(models.Model):
+    """A dated step of the project; reached when the supervisor says so."""
+
+    project = models.ForeignKey(
+        GovernanceProject, on_delete=models.CASCADE, related_name="milestones"
+    )
+    title = models.CharField(_("milestone"), max_length=200)
+    due = models.DateField(_("due"))
+    reached_at = models.DateTimeField(_("reached at"), null=True)
+
+    class Meta:
+        ordering = ["due", "id"]
+
+    def __str__(self) -> str:
+        return self.title[:60]

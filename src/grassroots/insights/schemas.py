@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from ninja import Schema
 
@@ -89,3 +89,118 @@ class MarkState(Schema):
     case: int
     tracking_code: str
     unreasonable: MarkOut
+
+
+class HotCase(Schema):
+    id: int
+    tracking_code: str
+    subject: str
+    status: str
+    unit: str
+    received_at: datetime
+    closeness: float
+
+
+class HotIssueOut(Schema):
+    id: int
+    rank: int
+    title: str
+    keywords: list[str]
+    unit: str | None
+    unit_name: str
+    lat: float | None
+    lng: float | None
+    first_at: datetime
+    last_at: datetime
+    reports: int
+    residents: int
+    support: int
+    growth: float
+    open_reports: int
+    open_days: float
+    heat: float
+    computed_at: datetime
+    cases: list[HotCase]
+
+
+class HotIssues(Schema):
+    period: str
+    unit: str | None
+    computed_at: datetime | None
+    issues: list[HotIssueOut]
+
+
+class ProjectIn(Schema):
+    title: str
+    month: str  # YYYY-MM
+    lead_unit: str
+    area: str
+    category: str
+    description: str = ""
+
+
+class ProjectFromIssueIn(Schema):
+    lead_unit: str
+    month: str  # YYYY-MM
+    title: str = ""
+    category: str | None = None
+
+
+class ActionIn(Schema):
+    text: str
+    unit: str | None = None
+    due: date | None = None
+
+
+class MilestoneIn(Schema):
+    title: str
+    due: date
+
+
+class StatusIn(Schema):
+    status: str
+
+
+class ActionOut(Schema):
+    id: int
+    text: str
+    unit: str | None
+    due: date | None
+    done_at: datetime | None
+
+
+class MilestoneOut(Schema):
+    id: int
+    title: str
+    due: date
+    reached_at: datetime | None
+
+
+class MonthCount(Schema):
+    month: str
+    cases: int
+
+
+class Figures(Schema):
+    months: list[MonthCount]
+    before_average: float | None
+    after_average: float | None
+    change: float | None
+
+
+class ProjectOut(Schema):
+    id: int
+    title: str
+    description: str
+    month: str
+    status: str
+    lead_unit: str
+    lead_unit_name: str
+    area: str
+    area_name: str
+    category: str
+    category_name: str
+    hot_issue: int | None
+    actions: list[ActionOut]
+    milestones: list[MilestoneOut]
+    figures: Figures | None

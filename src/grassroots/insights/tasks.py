@@ -12,3 +12,13 @@ def fold_kpis() -> dict[str, int]:
     """The periodic task: fold what changed since the last run; returns the counts."""
     report = fold_changes()
     return {"events": report.events, "cases": report.cases, "last_event_id": report.last_event_id}
+
+
+@task()
+def compute_hot_issues_task(period: str) -> dict[str, int | str]:
+    """Compute and store the hot issues of `period` (e.g. nightly for the current month)."""
+    from .hot.services import compute_hot_issues
+    from .periods import parse_period
+
+    issues = compute_hot_issues(parse_period(period))
+    return {"period": period, "issues": len(issues)}

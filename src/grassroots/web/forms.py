@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from grassroots.accounts.errors import AccountError
 from grassroots.accounts.services import check_credentials
-from grassroots.cases.enums import CaseKind, Satisfaction
+from grassroots.cases.enums import CaseKind, Priority, Satisfaction
 from grassroots.cases.models import Category
 from grassroots.cases.services.attachments import sniff
+from grassroots.cases.services.intake import PHONE_RE
 from grassroots.core.ratelimit import client_address
 
 
@@ -184,3 +185,67 @@ class MergeForm(NoteForm):
 
 class RevealForm(forms.Form):
     reason = forms.CharField(label=_("Why do you need to see it?"), max_length=300)
+
+
+class PhoneIntakeForm(forms.Form):
+    """An operator takes a call: the caller's number first, then what and where.
+
+    Works without JavaScript; the map only fills `lat` and `lng`, the hints are optional.
+    """
+
+    phone = forms.CharField(
+        label=_("Caller's number"),
+        required=False,
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"type": "tel", "autocomplete": "off", "inputmode": "tel", "autofocus": True}
+        ),
+    )
+    name = forms.CharField(label=_("Caller's name"), required=False, max_length=100)
+    kind = forms.ChoiceField(label=_("What is it?"), choices=CaseKind.choices, initial="complaint")
+    subject = forms.CharField(label=_("In a few words"), max_length=200)
+    description = forms.CharField(
+        label=_("What the caller says"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    category = forms.ChoiceField(label=_("Category"), required=False, choices=())
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial="normal")
+    address = forms.CharField(label=_("Address or landmark"), required=False, max_length=300)
+    lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
+    lng = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
+    anonymous = forms.BooleanField(label=_("Anonymous (keep no name or number)"), required=False)
+    confidential = forms.BooleanField(
+        label=_("Confidential (hide the caller from the unit complained about)"), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = category_choices()  # type: ignore[attr-defined]
+
+    def clean_phone(self) -> str:
+        phone = str(self.cleaned_data.get("phone") or "").strip()
+        if phone and not PHONE_RE.match(phone):
+            raise forms.ValidationError(_("Not a phone number."))
+        return phone
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (data.get("lat") is None) != (data.get("lng") is None):
+            raise forms.ValidationError(_("Give both latitude and longitude, or neither."))
+        return data
+
+
+class QuickDispatchForm(forms.Form):
+    """One click in the dispatch queue: the unit triage proposed."""
+
+    unit = forms.CharField(label=_("Unit code"), max_length=64)
+    next = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+
+
+class QuickMergeForm(forms.Form):
+    """One click in the dispatch queue: merge into a likely duplicate."""
+
+    into = forms.CharField(label=_("Tracking code of the main case"), max_length=20)
+    next = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)

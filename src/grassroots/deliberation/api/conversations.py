@@ -12,7 +12,7 @@ from ninja import Router, Status
 from grassroots.accounts.auth import ANYONE, STAFF
 from grassroots.organizations.models import Unit
 
-from .. import results, services
+from .. import results, services, tasks
 from ..errors import not_found
 from ..models import Conversation, Statement
 from ..permissions import may_moderate, require_moderator
@@ -213,8 +213,11 @@ def close_conversation(request: HttpRequest, conversation_id: int) -> dict[str, 
 @router.get("/conversations/{conversation_id}/results", response=s.ResultsOut, auth=ANYONE)
 def conversation_results(request: HttpRequest, conversation_id: int) -> dict[str, Any]:
     """Opinion groups with their representative statements, participants as chart points
-    (x, y, group) and consensus statements, from the last background recompute."""
-    return results.results_of(conversation_or_404(conversation_id))
+    (x, y, group) and consensus statements, from the last background recompute (requested
+    here again if it fell behind the votes)."""
+    conv = conversation_or_404(conversation_id)
+    tasks.refresh_if_behind(conv.pk)
+    return results.results_of(conv)
 
 
 @router.get("/conversations/{conversation_id}/export", auth=STAFF)

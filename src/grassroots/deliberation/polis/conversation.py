@@ -9,6 +9,7 @@ import numpy as np
 
 from grassroots.deliberation.polis.clustering import nearest_group
 from grassroots.deliberation.polis.engine import MathOptions, MathResult, compute_math
+from grassroots.deliberation.polis.history import join_order
 from grassroots.deliberation.polis.matrix import Id, VoteMatrix
 from grassroots.deliberation.polis.stats import comment_priorities
 
@@ -48,12 +49,17 @@ class Conversation:
         self._pos: dict[Id, int] = {}
         self._cols = np.zeros(0, dtype=np.intp)  # matrix column of each result statement
         self._extra_groups: dict[Id, int] = {}
+        self.joined: dict[Id, None] = {}  # participants in the order they joined (in-conv)
 
     @classmethod
     def from_votes(cls, votes: Iterable[tuple[Id, Id, float]], **kwargs: Any) -> Conversation:
-        """A conversation holding these (participant, statement, vote) triples."""
+        """A conversation holding these (participant, statement, vote) triples, given in
+        chronological order (which decides who joined the clustering when)."""
         conv = cls(**kwargs)
-        conv.matrix = VoteMatrix.from_votes(votes)
+        triples = list(votes)
+        conv.matrix = VoteMatrix.from_votes(triples)
+        order = join_order(triples, conv.options.min_votes, conv.options.greedy_n)
+        conv.joined = dict.fromkeys(order)
         return conv
 
     # full math ----------------------------------------------------------------------------
@@ -64,7 +70,8 @@ class Conversation:
             self.matrix,
             mod_out=self.mod_out,
             meta=self.meta,
-            in_conv=self.in_conv() if previous else (),
+            in_conv=[*self.joined, *(self.in_conv() if previous else ())],
+            join_order=list(self.joined),
             force_include=self.force_include,
             options=self.options,
             previous_comps=previous.pca.comps if previous else None,
@@ -86,6 +93,7 @@ class Conversation:
     def add_vote(self, participant: Id, statement: Id, vote: float) -> dict[str, Any]:
         """Record a vote and fold it into the current result without a full recompute."""
         row, _col, previous = self.matrix.set_vote(participant, statement, vote)
+        self._note_join(participant, row)
         r = self.result
         if r is None:
             return {"participant": participant, "group": None, "x": None, "y": None}
@@ -108,6 +116,15 @@ class Conversation:
             "x": float(point[0]),
             "y": float(point[1]),
         }
+
+    def _note_join(self, participant: Id, row: int) -> None:
+        """Polis's in-conv rule as votes arrive (see ``history.join_order``)."""
+        if participant in self.joined:
+            return
+        n_votes = int(np.count_nonzero(~np.isnan(self.matrix.values[row])))
+        needed = min(self.options.min_votes, self.matrix.shape[1])
+        if n_votes >= needed or len(self.joined) < self.options.greedy_n:
+            self.joined[participant] = None
 
     def _project(self, row: int) -> np.ndarray[Any, Any]:
         r = self.result

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,8 +14,10 @@ from grassroots.deliberation.polis.clustering import (
     MAX_K,
     Clustering,
     ClusterMemory,
+    Start,
     cluster_points,
 )
+from grassroots.deliberation.polis.history import GREEDY_N, MIN_VOTES
 from grassroots.deliberation.polis.matrix import FloatMatrix, Id, VoteMatrix
 from grassroots.deliberation.polis.pca import PcaResult, fit_project
 from grassroots.deliberation.polis.stats import (
@@ -26,9 +28,6 @@ from grassroots.deliberation.polis.stats import (
     select_repness,
 )
 
-MIN_VOTES = 7
-GREEDY_N = 15
-
 Float64Array = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
 IntArray = NDArray[np.intp]
@@ -38,12 +37,13 @@ IntArray = NDArray[np.intp]
 class MathOptions:
     """Tunables; the defaults are Polis's."""
 
-    seed: int = 0
+    seed: int = 0  # used by start="best"
     base_k: int = BASE_K
     max_k: int = MAX_K
     force_k: int | None = None
     min_votes: int = MIN_VOTES
     greedy_n: int = GREEDY_N
+    start: str = "polis"  # first clustering: "polis" (Polis's init-clusters) or "best"
 
 
 @dataclass
@@ -118,11 +118,15 @@ def compute_math(
     options: MathOptions | None = None,
     previous_comps: Float64Array | None = None,
     memory: ClusterMemory | None = None,
+    join_order: Sequence[Id] = (),
 ) -> MathResult:
     """Run PCA, clustering, repness, consensus and priorities on the whole matrix.
 
     ``previous_comps`` and ``memory`` come from the previous result of the same conversation;
     with them the components keep their orientation and the clusters evolve as in Polis.
+    ``join_order`` (see ``history.join_order``) orders the clustered participants as Polis
+    does: its k-means starts from the first distinct points in that order. Participants not
+    in it come after, in matrix order.
     """
     options = options or MathOptions()
     raw_all = matrix.values
@@ -143,15 +147,15 @@ def compute_math(
     inconv = in_conv_mask(
         counts, len(tids), _mask_of(pids, in_conv), _mask_of(pids, force_include), options
     )
-    rows = np.flatnonzero(inconv)
+    rows = _in_join_order(np.flatnonzero(inconv), pids, join_order)
     clustering, new_memory = cluster_points(
         projections[rows],
         rows,
         memory,
-        options.seed,
         options.base_k,
         options.max_k,
         options.force_k,
+        Start(options.start, options.seed),
     )
     labels = np.full(len(pids), -1, dtype=np.intp)
     labels[rows] = clustering.labels
@@ -160,6 +164,15 @@ def compute_math(
     )
     result.memory = new_memory
     return result
+
+
+def _in_join_order(rows: IntArray, pids: list[Id], order: Sequence[Id]) -> IntArray:
+    if not order:
+        return rows
+    rank = {p: i for i, p in enumerate(order)}
+    late = len(rank)
+    keys = [(rank.get(pids[r], late), r) for r in rows.tolist()]
+    return np.array([r for _key, r in sorted(keys)], dtype=np.intp)
 
 
 def _mask_of(pids: list[Id], chosen: Iterable[Id]) -> BoolArray:

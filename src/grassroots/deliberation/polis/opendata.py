@@ -19,6 +19,7 @@ import numpy as np
 from sklearn.metrics import adjusted_rand_score
 
 from grassroots.deliberation.polis.engine import MathOptions, MathResult, compute_math
+from grassroots.deliberation.polis.history import join_order
 from grassroots.deliberation.polis.matrix import Id, VoteMatrix
 
 _PV_FIXED = {"participant", "xid", "group-id", "n-comments", "n-votes", "n-agree", "n-disagree"}
@@ -173,11 +174,18 @@ def cluster_participants_votes(
     """Cluster a participants-votes.csv; returns participant → group (None when not
     clustered) and the ARI against the file's group-id (participants with an empty group-id
     are left out of the ARI). A comments.csv beside the file supplies the moderated-out
-    statements unless ``mod_out`` is given. Extra keyword arguments go to ``compute_math``."""
+    statements unless ``mod_out`` is given, and a votes.csv the join order. Extra keyword
+    arguments go to ``compute_math``."""
     data = read_participants_votes(path)
     comments = path.with_name("comments.csv")
     if "mod_out" not in kwargs and comments.exists():
         kwargs["mod_out"] = read_comments(comments)[1]
+    votes_csv = path.with_name("votes.csv")
+    if "join_order" not in kwargs and votes_csv.exists():
+        # The timestamps say who joined the clustering when (see history.join_order).
+        order = join_order(read_votes_csv(votes_csv))
+        kwargs["join_order"] = order
+        kwargs["in_conv"] = [*order, *kwargs.get("in_conv", ())]
     matrix = VoteMatrix.from_votes(data.votes)
     result = compute_math(matrix, options=options, **kwargs)
     grouped = result.group_of()

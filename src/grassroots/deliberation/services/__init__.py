@@ -1,6 +1,7 @@
 """The only code that changes deliberation data. One transaction each, with an audit entry;
 a refused request raises `DeliberationError` and changes nothing."""
 
+from . import meetings, suggestions, suggestions_review  # noqa: F401  (suggestions and meetings)
 from .conversations import (
     VoteOutcome,
     Voter,

@@ -1,4 +1,5 @@
-"""What several pages share: the map configuration and the unit boundaries as GeoJSON."""
+"""What several pages share: the map configuration, the unit boundaries as GeoJSON, and
+serving a case's file to someone already allowed to see it."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Max, Min
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 from shapely.geometry import mapping, shape
 
+from grassroots.cases.models import Attachment
 from grassroots.geo import index as geo_index
 from grassroots.geo.models import Area
 from grassroots.organizations.enums import UnitLevel
@@ -70,4 +72,15 @@ def areas(request: HttpRequest) -> HttpResponse:
     lang = getattr(request, "LANGUAGE_CODE", "")
     response = HttpResponse(_collection(level, lang), content_type="application/geo+json")
     response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def serve_attachment(attachment: Attachment) -> FileResponse:
+    """A case's file, inline, never cached by shared caches, never content-sniffed (as the
+    API serves it). The caller has checked that the requester may see it."""
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    name = (attachment.file.name or "file").rsplit("/", 1)[-1]
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
     return response

@@ -158,10 +158,17 @@ def inbox(request: HttpRequest) -> HttpResponse:
         )
     sort = request.GET.get("sort", {"dispatch": "priority", "all": "-received"}.get(tab, "due"))
     qs = _filtered(request, _tab_queryset(tab, base, user, unit))
-    qs = qs.annotate(priority_rank=PRIORITY_RANK).order_by(*SORTS.get(sort, SORTS["due"]))
-    page = Paginator(qs.select_related("unit", "place_unit", "category"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    order: tuple[str, ...] = SORTS.get(sort, SORTS["due"])
+    if tab == "dispatch":
+        # Emergencies first, whatever the chosen sort; the sort orders within each rank.
+        order = ("priority_rank", *(o for o in order if o != "priority_rank"))
+    qs = qs.annotate(priority_rank=PRIORITY_RANK)
+    page = Paginator(
+        qs.select_related("unit", "place_unit", "category").order_by(*order), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    from .queue import queue_suggestions  # queue imports the actions, which import this module
+
+    triage = queue_suggestions(user, list(page)) if tab == "dispatch" else {}
     context = _console(
         request,
         tab=tab,
@@ -172,6 +179,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         categories=Category.objects.filter(is_active=True, parent=None),
         priorities=Priority.choices,
         now=clock.now(),
+        rows=[(c, triage.get(c.pk)) for c in page],
     )
     return render(request, "web/console/inbox.html", context)
 
@@ -182,12 +190,18 @@ def case_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, An
     scope = Scope.of(user)
     detail = presenters.detail(case, user, scope)
     from .actions import action_forms  # the forms are built from the actions allowed now
+    from .queue import case_suggestion
 
+    dispatching = "dispatch" in detail["actions"]
+    computed = request.GET.get("triage") == "1"  # without JS: compute it in the page
+    triage = case_suggestion(user, case, compute=computed) if dispatching else None
     return _console(
         request,
         case=case,
         d=detail,
         forms=action_forms(case, detail["actions"], user, extra.pop("bound", None)),
+        triage=triage,
+        triage_later=dispatching and triage is None and case.status == CaseStatus.RECEIVED,
         may_reveal=may_reveal(user, case, scope) and case.resident is not None,
         map=map_config(lat=case.lat or "", lng=case.lng or ""),
         now=clock.now(),

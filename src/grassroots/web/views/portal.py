@@ -12,7 +12,8 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,12 +24,12 @@ from grassroots.cases.codes import normalize_tracking_code
 from grassroots.cases.enums import Channel
 from grassroots.cases.errors import CaseError
 from grassroots.cases.models import Case
-from grassroots.cases.permissions import is_owner
+from grassroots.cases.permissions import is_owner, visible_cases
 from grassroots.core import ratelimit
 
 from ..forms import RateForm, ReasonForm, ReportForm, TrackForm
 from ..plainwords import plain_steps
-from .common import map_config
+from .common import map_config, serve_attachment
 
 TRACKED = "tracked_cases"  # session key: {tracking code: secret} this browser may follow
 
@@ -144,11 +145,21 @@ def _own_case(request: HttpRequest, code: str) -> Case | None:
     return None
 
 
+def _photos(case: Case) -> list[dict[str, Any]]:
+    """The resident's photos of the case, as links to the session-checked photo view."""
+    rows = case.attachments.filter(public=True, content_type__startswith="image/").order_by("id")
+    return [
+        {"url": reverse("web:track_photo", args=[case.tracking_code, a.pk]), "n": n}
+        for n, a in enumerate(rows, start=1)
+    ]
+
+
 def _track_page(request: HttpRequest, case: Case, **forms: Any) -> HttpResponse:
     data = presenters.track(case)
     context = {
         "case": case,
         "t": data,
+        "photos": _photos(case),
         "steps": plain_steps(data["timeline"]),
         "rate_form": forms.get("rate_form") or RateForm(),
         "reopen_form": forms.get("reopen_form") or ReasonForm(),
@@ -204,3 +215,19 @@ def track_reopen(request: HttpRequest, code: str) -> HttpResponse:
             messages.success(request, _("Your case is open again; the unit will look at it."))
             return redirect("web:track", code=code)
     return _track_page(request, case, reopen_form=form)
+
+
+def track_photo(request: HttpRequest, code: str, attachment_id: int) -> HttpResponseBase:
+    """One photo of a case, for the resident holding its secret (or its submitter) and for
+    staff who may see the case; anyone else gets a 404, never the file."""
+    case = _own_case(request, code)
+    if case is not None:
+        attachment = case.attachments.filter(pk=attachment_id, public=True).first()
+    else:
+        staff_case = Case.objects.filter(tracking_code=code).only("id").first()
+        if staff_case is None or not visible_cases(request.user).filter(pk=staff_case.pk).exists():
+            raise Http404(_("No such file."))
+        attachment = staff_case.attachments.filter(pk=attachment_id).first()
+    if attachment is None or not attachment.content_type.startswith("image/"):
+        raise Http404(_("No such file."))
+    return serve_attachment(attachment)

@@ -18,7 +18,7 @@ from grassroots.organizations.models import Unit
 
 from ... import services
 from ...models import Conversation
-from ...polis import cluster_participants_votes
+from ...polis import MathOptions, cluster_participants_votes
 from ...tasks import recompute_conversation
 
 
@@ -35,6 +35,12 @@ class Command(BaseCommand):
         cl = sub.add_parser("cluster", help="Group the participants of a participants-votes.csv.")
         cl.add_argument("--participants-votes", dest="pv", type=Path, required=True)
         cl.add_argument("--out", type=Path, required=True)
+        cl.add_argument(
+            "--start",
+            choices=("polis", "best"),
+            default="polis",
+            help="First k-means start: Polis's first distinct points, or best of k-means++.",
+        )
         ex = sub.add_parser("export", help="Write a conversation as Polis openData CSV files.")
         ex.add_argument("conversation", type=int)
         ex.add_argument("--out", type=Path, required=True, help="Directory to write into.")
@@ -45,7 +51,7 @@ class Command(BaseCommand):
             if action == "import-polis":
                 self._import(options)
             elif action == "cluster":
-                self._cluster(options["pv"], options["out"])
+                self._cluster(options["pv"], options["out"], options["start"])
             else:
                 self._export(options["conversation"], options["out"])
         except DomainError as exc:
@@ -72,11 +78,11 @@ class Command(BaseCommand):
             groups = len(conv.math.data.get("group-clusters", [])) if version else 0
             self.stdout.write(f"math v{version}: {groups} groups")
 
-    def _cluster(self, path: Path, out: Path) -> None:
+    def _cluster(self, path: Path, out: Path, start: str = "polis") -> None:
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
         try:
-            assignments, ari = cluster_participants_votes(path)
+            assignments, ari = cluster_participants_votes(path, options=MathOptions(start=start))
         except KeyError as exc:
             raise CommandError(f"{path}: missing column {exc}") from exc
         except ValueError as exc:

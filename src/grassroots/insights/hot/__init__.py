@@ -1,0 +1,1 @@
+"""Hot issues: clusters of cases about the same problem in the same place and time."""

@@ -1,0 +1,1 @@
+"""Staff pages of insights: the dashboard, exports, drill-down, monthly report, projects."""
