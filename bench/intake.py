@@ -1,7 +1,7 @@
 """Benchmark of case intake over HTTP: the app under its real server (granian) on loopback.
 
 Run from the checkout:  .venv/bin/python bench/intake.py [--clients 8] [--seconds 10]
-                        [--workers 2] [--threads 4] [--postgres postgres://postgres@127.0.0.1:5432/]
+                        [--workers 1] [--threads 8] [--postgres postgres://postgres@127.0.0.1:5432/]
 
 Builds (once, then reuses) a SQLite database under var/bench/intake/ holding the NYC demo (so
 that intake locates points into real grids), serves it with granian on a free loopback port,
@@ -11,7 +11,10 @@ bodies (NYC points, one Idempotency-Key per request). It prints requests/s, p50 
 each and the ratio intake/floor, then checks that every 201 the clients received names a case
 stored exactly once. With --postgres it does the same on a scratch database `bench_intake`
 (created and dropped). The anonymous intake rate limit is switched off for the server
-(CASE_INTAKE_RATE_PER_MINUTE=0). The server is always stopped.
+(CASE_INTAKE_RATE_PER_MINUTE=0). The server is always stopped. The defaults are those of
+`grassroots serve` (one worker, eight threads: see docs/domain/cases.md "Intake speed" for why
+one process suits SQLite); SQLite keeps the project's durability settings (WAL,
+synchronous=FULL unless SQLITE_SYNCHRONOUS says otherwise).
 """
 
 from __future__ import annotations
@@ -336,8 +339,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--warmup", type=float, default=2.0)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--postgres", metavar="URL", help="also run on PostgreSQL (scratch db)")
     parser.add_argument("--verify", metavar="FILE", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -345,7 +348,8 @@ def main() -> None:
         _verify_main(args.verify)
         return
     print(f"CPUs: {os.cpu_count()}; anonymous intake rate limit OFF for the bench server")
-    results = [run("SQLite (WAL, synchronous=NORMAL)", None, args)]
+    sync = os.environ.get("SQLITE_SYNCHRONOUS", "FULL").upper()
+    results = [run(f"SQLite (WAL, synchronous={sync})", None, args)]
     if args.postgres:
         url = pg_database(args.postgres, create=True)
         try:

@@ -72,6 +72,14 @@ def _draft(body: s.CaseIn, user: Any) -> services.CaseDraft:
     )
 
 
+def _place_ref(result: services.IntakeResult) -> dict[str, str] | None:
+    """The case's place: as the geo index found it for a new case (no query), else read."""
+    place = result.place
+    if place is None:
+        return presenters.unit_ref(result.case.place_unit)
+    return {"code": place.code, "name": place.name, "level": place.level}
+
+
 @router.post("", response={201: s.CaseCreatedOut}, auth=ANYONE)
 def submit(request: HttpRequest, body: s.CaseIn, response: HttpResponse) -> Status[Any]:
     """Submit a case (residents may be anonymous). Send an `Idempotency-Key` header so that a
@@ -96,7 +104,8 @@ def submit(request: HttpRequest, body: s.CaseIn, response: HttpResponse) -> Stat
             "secret": case.secret,
             "status": case.status,
             "unit": presenters.unit_ref(case.unit),
-            "place": presenters.unit_ref(case.place_unit),
+            # A new case's place as the geo index found it (no query); a replay reads it.
+            "place": _place_ref(result),
             "deadlines": presenters.deadlines(case),
             "track_url": f"/api/v1/track/{case.tracking_code}",
         },

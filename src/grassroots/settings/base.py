@@ -119,6 +119,11 @@ def _database() -> dict[str, Any]:
             "transaction_mode": "IMMEDIATE",
             "timeout": 30,
         },
+        # Keep each server thread's connection between requests: opening one costs the
+        # connect, the three PRAGMAs above and Django's function registrations on every
+        # request otherwise (bench/intake.py; docs/domain/cases.md "Intake speed").
+        "CONN_MAX_AGE": env.int("DATABASE_CONN_MAX_AGE", default=600),
+        "CONN_HEALTH_CHECKS": True,
     }
 
 

@@ -14,8 +14,7 @@ from grassroots.core import audit
 from grassroots.organizations.enums import UnitLevel
 from grassroots.organizations.models import Unit
 
-from ..deadlines import FALLBACK, add_time, find_policy
-from ..enums import Priority
+from ..deadlines import add_time, policy_spec
 from ..models import Category
 from .mapping import Mapping
 
@@ -94,28 +93,21 @@ class Deadlines:
     def __init__(self, priority: str) -> None:
         self.priority = priority
         self.specs: dict[int | None, Spec] = {}
-        self.moments: dict[tuple[Spec, datetime], tuple[datetime, datetime]] = {}
+        self.moments: dict[tuple[int | None, datetime], tuple[datetime, datetime]] = {}
 
     def _spec(self, category: Category | None) -> Spec:
         key = category.pk if category is not None else None
         if key not in self.specs:
-            policy = find_policy(category, self.priority)
-            self.specs[key] = (
-                (
-                    policy.respond_within,
-                    policy.respond_unit,
-                    policy.resolve_within,
-                    policy.resolve_unit,
-                )
-                if policy is not None
-                else FALLBACK[Priority(self.priority)]
-            )
+            self.specs[key] = policy_spec(key, self.priority)[0]
         return self.specs[key]
 
     def due(self, category: Category | None, received: datetime) -> tuple[datetime, datetime]:
-        spec = self._spec(category)
-        key = (spec, received)
-        if key not in self.moments:
+        key = (category.id if category is not None else None, received)
+        try:
+            return self.moments[key]
+        except KeyError:
+            spec = self._spec(category)
             respond = add_time(received, spec[0], spec[1])
-            self.moments[key] = (respond, max(add_time(received, spec[2], spec[3]), respond))
-        return self.moments[key]
+            resolve = max(add_time(received, spec[2], spec[3]), respond)
+            self.moments[key] = (respond, resolve)
+            return respond, resolve

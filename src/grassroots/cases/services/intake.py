@@ -10,19 +10,22 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection
 from django.utils.translation import gettext as _
 
 from grassroots.core import clock
+from grassroots.core.models import AuditEntry
 from grassroots.geo import datum as geo_datum
 from grassroots.geo import index as geo_index
 
 from ..codes import new_secret, new_tracking_code
-from ..deadlines import Deadlines, compute_deadlines
+from ..deadlines import Catalog, CategoryNode, Deadlines, catalog, deadlines_for
 from ..enums import CaseEventType, CaseKind, CaseStatus, Channel, Priority
 from ..errors import CaseError, CaseErrorCode
-from ..models import Case, Category, IdempotencyRecord, Resident
-from ._common import RESIDENT, record
+from ..models import Case, CaseEvent, IdempotencyRecord, Resident
+from ._common import RESIDENT
+from ._group import intake_commits
+from ._rows import insert
 
 MAX_SUBJECT = 200
 MAX_DESCRIPTION = 5000
@@ -56,6 +59,9 @@ class CaseDraft:
 class IntakeResult:
     case: Case
     created: bool  # False when an earlier submission with the same idempotency key is returned
+    # The unit at the case's point as the geo index knows it (code, name, level), so that the
+    # answer needs no query for it; None when not located (or for a replayed submission).
+    place: geo_index.Located | None = None
 
 
 def _invalid(message: str) -> CaseError:
@@ -102,21 +108,17 @@ def _check_point(draft: CaseDraft) -> tuple[float | None, float | None]:
     return lat, lng
 
 
-def _category(code: str | None) -> Category | None:
+def _category(code: str | None, snapshot: Catalog) -> CategoryNode | None:
     if not code:
         return None
-    # The parents come along: the deadline policy lookup walks up the tree.
-    category = (
-        Category.objects.filter(code=code, is_active=True)
-        .select_related("parent__parent__parent")
-        .first()
-    )
-    if category is None:
+    category = snapshot.by_code.get(code)
+    if category is None or not category.is_active:
         raise CaseError(CaseErrorCode.UNKNOWN_CATEGORY, _("Unknown category “%s”.") % code)
     return category
 
 
 def _resident(draft: CaseDraft, actor: Any) -> Resident | None:
+    """The resident's identity, checked and unsaved (None: anonymous, or nothing given)."""
     if draft.anonymous:
         return None  # an anonymous resident leaves no identity with us at all
     phone = draft.resident_phone.strip()
@@ -131,7 +133,7 @@ def _resident(draft: CaseDraft, actor: Any) -> Resident | None:
     user = actor if getattr(actor, "is_authenticated", False) else None
     if not any(fields.values()) and user is None:
         return None
-    return Resident.objects.create(user=user, **fields)
+    return Resident(user=user, **fields)
 
 
 def fingerprint(draft: CaseDraft) -> str:
@@ -149,19 +151,24 @@ class _Checked:
     description: str
     lat: float | None
     lng: float | None
-    category: Category | None
-    place_unit_id: int | None
+    category: CategoryNode | None
+    place: geo_index.Located | None
     deadlines: Deadlines
+    resident: Resident | None
 
 
-def _check(draft: CaseDraft, now: datetime) -> _Checked:
+def _check(draft: CaseDraft, actor: Any, now: datetime) -> _Checked:
     """Validate, locate and compute deadlines: every read, before the write transaction, so
-    that the (on SQLite, database-wide) write lock is held only for the inserts."""
+    that the (on SQLite, database-wide) write lock is held only for the inserts. Categories
+    and policies come from the per-process catalog (`deadlines.catalog`), places from the
+    in-memory geo index: one small query in all."""
     _check_choices(draft)
     subject, description = _check_text(draft)
     lat, lng = _check_point(draft)
-    category = _category(draft.category)
+    snapshot = catalog()
+    category = _category(draft.category, snapshot)
     located = geo_index.locate(lat, lng) if lat is not None and lng is not None else None
+    spec, label = snapshot.spec(category.id if category else None, draft.priority)
     return _Checked(
         draft=draft,
         subject=subject,
@@ -169,14 +176,30 @@ def _check(draft: CaseDraft, now: datetime) -> _Checked:
         lat=lat,
         lng=lng,
         category=category,
-        place_unit_id=located.id if located else None,
-        deadlines=compute_deadlines(category, draft.priority, now),
+        place=located,
+        deadlines=deadlines_for(spec, label, now),
+        resident=_resident(draft, actor),
     )
 
 
-def _create(checked: _Checked, actor: Any, now: datetime) -> Case:
+def _create(checked: _Checked, actor: Any, now: datetime, key: str | None, fp: str) -> Case:
+    """Write the case, its resident, its first event, the audit entry and the idempotency
+    record: five single-row INSERTs built once per model (`_rows.insert`), the same rows as
+    the ORM would write (the shared `record` helper, and `core.audit.record`, write these two
+    for every other step)."""
     draft, deadlines = checked.draft, checked.deadlines
-    case = Case.objects.create(
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    resident = checked.resident
+    if resident is not None:
+        resident = Resident(
+            user=resident.user,
+            name=resident.name,
+            phone=resident.phone,
+            id_number=resident.id_number,
+            email=resident.email,
+        )  # a fresh instance per attempt: a rolled-back one keeps its dead primary key
+        insert(resident)
+    case = Case(
         tracking_code=new_tracking_code(now),
         secret=new_secret(),
         kind=draft.kind,
@@ -184,43 +207,75 @@ def _create(checked: _Checked, actor: Any, now: datetime) -> Case:
         channel_detail=draft.channel_detail[:100],
         subject=checked.subject,
         description=checked.description,
-        category=checked.category,
+        category_id=checked.category.id if checked.category else None,
         priority=draft.priority,
         status=CaseStatus.RECEIVED,
         lat=checked.lat,
         lng=checked.lng,
         address=draft.address.strip()[:300],
-        place_unit_id=checked.place_unit_id,
-        resident=_resident(draft, actor),
-        submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
+        place_unit_id=checked.place.id if checked.place else None,
+        resident=resident,
+        submitted_by=user,
         anonymous=draft.anonymous,
         confidential=draft.confidential,
         received_at=now,
         respond_due=deadlines.respond_due,
         resolve_due=deadlines.resolve_due,
     )
-    record(
-        case,
-        CaseEventType.RECEIVED,
-        # Without an account, the one submitting is the resident, not "the system".
-        actor=actor if getattr(actor, "is_authenticated", False) else RESIDENT,
-        to_status=CaseStatus.RECEIVED,
-        data={"channel": draft.channel, "deadline_policy": deadlines.policy},
+    insert(case)
+    # Without an account, the one submitting is the resident, not "the system".
+    label = str(getattr(user or RESIDENT, "username", "") or "system")[:150]
+    data = {"channel": draft.channel, "deadline_policy": deadlines.policy}
+    at = clock.now()
+    insert(
+        CaseEvent(
+            case=case,
+            type=CaseEventType.RECEIVED,
+            at=at,
+            actor=user,
+            actor_label=label,
+            to_status=CaseStatus.RECEIVED,
+            public=True,
+            data=data,
+        )
     )
+    insert(
+        AuditEntry(
+            actor=user,
+            actor_label=label,
+            action=f"cases.case.{CaseEventType.RECEIVED}",
+            target_type=case._meta.label_lower,
+            target_id=str(case.pk),
+            summary=case.tracking_code[:300],
+            data={"from": "", "to": CaseStatus.RECEIVED, **data},
+        )
+    )
+    if key:
+        insert(IdempotencyRecord(key=key, fingerprint=fp, case=case))
     return case
 
 
+def _earlier(key: str) -> tuple[str, int] | None:
+    """The fingerprint and case of an earlier submission with this key (raw: one indexed
+    read on every keyed submission, most of which find nothing)."""
+    table = connection.ops.quote_name(IdempotencyRecord._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT fingerprint, case_id FROM {table} WHERE key = %s", [key])  # noqa: S608
+        row = cursor.fetchone()
+    return (str(row[0]), int(row[1])) if row else None
+
+
 def _replay(key: str, fp: str) -> IntakeResult | None:
-    earlier = IdempotencyRecord.objects.select_related("case").filter(key=key).first()
+    earlier = _earlier(key)
     if earlier is None:
         return None
-    if earlier.fingerprint != fp:
+    if earlier[0] != fp:
         raise CaseError(
             CaseErrorCode.IDEMPOTENCY_CONFLICT,
             _("This Idempotency-Key was already used for a different submission."),
             status=409,
         )
-    return IntakeResult(case=earlier.case, created=False)
+    return IntakeResult(case=Case.objects.get(pk=earlier[1]), created=False)
 
 
 def submit_case(
@@ -242,14 +297,14 @@ def submit_case(
     scoped_key = f"{getattr(actor, 'pk', None) or 'anon'}:{idempotency_key}"
     if idempotency_key and (replay := _replay(scoped_key, fp)):
         return replay
-    checked = _check(draft, now)
+    checked = _check(draft, actor, now)
+    key = scoped_key if idempotency_key else None
     for _attempt in range(5):
         try:
-            with transaction.atomic():
-                case = _create(checked, actor, now)
-                if idempotency_key:
-                    IdempotencyRecord.objects.create(key=scoped_key, fingerprint=fp, case=case)
-            return IntakeResult(case=case, created=True)
+            # One transaction per case, shared with concurrent submissions on SQLite (group
+            # commit, `_group`): it returns once the case is durably committed.
+            case = intake_commits.run(lambda: _create(checked, actor, now, key, fp))
+            return IntakeResult(case=case, created=True, place=checked.place)
         except IntegrityError:
             # Either a concurrent retry stored the same key first, or (rarely) the random
             # tracking code collided: answer with the winner, or try a new code.

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0005_suggestions_support_answers_meetings'),
+        ('cases', '0005_priority_and_category_changed_events'),
         ('insights', '0001_kpi_facts_rollups_and_marks'),
         ('organizations', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
