@@ -27,6 +27,7 @@ from grassroots.triage.textmodel import (
     read_labelled_csv,
     train_from_rows,
 )
+from grassroots.triage.textmodel.linear import CalibratedLinearSVC
 
 
 @pytest.fixture(autouse=True)
@@ -124,13 +125,40 @@ def test_chinese_prediction(zh_model: TrainedModel, text: str, label: str) -> No
 def test_explanation_words_come_from_the_text(zh_model: TrainedModel) -> None:
     text = "西湖小区附近的地铁站和红绿灯故障问题"
     (prediction,) = zh_model.predict([text])
+    assert prediction.label == "交通运输"
     assert prediction.explanation
-    words = set(normalize(text))
     for feature, weight in prediction.explanation:
         assert weight > 0
-        assert set(feature.split()) <= words, feature
+        assert len(feature) >= 2 and feature in text, feature  # n-grams of the text, 2+ chars
     weights = [w for _, w in prediction.explanation]
     assert weights == sorted(weights, reverse=True)
+
+
+def test_segmented_model_explains_with_jieba_words(zh_corpus: tuple) -> None:
+    features = FeatureConfig(segment_chinese=True, zh_ngrams=None)
+    model = train_from_rows(*zh_corpus, config=ModelConfig(features=features, cv_folds=0))
+    text = "西湖小区附近的地铁站和红绿灯故障问题"
+    (prediction,) = model.predict([text])
+    assert prediction.label == "交通运输"
+    words = set(normalize(text))
+    assert prediction.explanation
+    for feature, _weight in prediction.explanation:
+        assert set(feature.split()) <= words, feature
+
+
+def test_fast_rows_equal_the_fitted_vectorisers(zh_corpus: tuple) -> None:
+    """Features.row (dictionary lookups and numpy) gives the matrix scikit-learn gives."""
+    features = FeatureConfig(segment_chinese=True)  # all three blocks
+    model = train_from_rows(*zh_corpus, config=ModelConfig(features=features, cv_folds=0))
+    texts = ["西湖小区附近的地铁站和红绿灯故障问题", "Loud music at night, 噪音扰民", "x"]
+    matrix = model.transform(texts).toarray()
+    for r, text in enumerate(texts):
+        idx, values = model.features.row(text)
+        row = np.zeros(matrix.shape[1], dtype=np.float32)
+        row[idx] = values
+        np.testing.assert_allclose(row, matrix[r], rtol=1e-5, atol=1e-6)
+    expected = model.classifier.predict_proba(model.transform(texts))
+    np.testing.assert_allclose(model.predict_proba(texts), expected, rtol=1e-5)
 
 
 @pytest.mark.parametrize(
@@ -235,3 +263,37 @@ def test_near_duplicates_and_overlap() -> None:
     assert len({groups[1], groups[2], groups[3]}) == 3
     mask = overlap_mask(texts, ["火炬路的公交线路调整了"])
     assert mask.tolist() == [False, False, True, False]
+
+
+def test_grouped_cross_validation_with_classes_of_few_messages() -> None:
+    """Classes with too few distinct messages: near-copies stay in one fold, so a fold's
+    training rows lack "Graffiti" (one message, 4 copies) or hold a single "Tree" row, which
+    the calibration's inner split cannot place in every part (this raised ValueError)."""
+    texts, labels = _corpus(EN_TOPICS, EN_PLACES, EN_FRAMES)
+    texts += ["graffiti on the wall"] * 4 + ["dead tree branch"] * 3 + ["tree roots lift pavement"]
+    labels += ["Graffiti"] * 4 + ["Tree"] * 4
+    model = train_from_rows(texts, labels, config=ModelConfig(cv_folds=3))
+    cv = model.metadata.cv
+    assert cv is not None and cv.folds == 3
+    assert cv.single_group_classes == ["Graffiti"]
+    assert cv.macro_f1 < 1.0  # the fold testing Graffiti never saw it
+    assert model.classes == ["Graffiti", "Noise", "Sanitation", "Street Condition", "Tree"]
+    assert model.predict_labels(["graffiti on the wall"]) == ["Graffiti"]
+
+
+def test_calibration_copes_with_a_class_missing_from_a_fold() -> None:
+    matrix = np.array([[1.0, 0, 0]] * 6 + [[0, 1.0, 0]] * 6 + [[0, 0, 1.0]])
+    labels = ["a"] * 6 + ["b"] * 6 + ["c"]  # "c" is in one calibration fold only
+    svm = CalibratedLinearSVC(calibration_folds=3).fit(matrix, labels)
+    probs = svm.predict_proba(matrix)
+    assert probs.shape == (13, 3)
+    np.testing.assert_allclose(probs.sum(axis=1), 1.0)
+    assert svm.predict(matrix[[0, 6]]).tolist() == ["a", "b"]
+
+
+def test_calibration_of_two_classes() -> None:
+    matrix = np.array([[1.0, 0]] * 5 + [[0, 1.0]] * 5)
+    svm = CalibratedLinearSVC(calibration_folds=3).fit(matrix, ["x"] * 5 + ["y"] * 5)
+    probs = svm.predict_proba(matrix)
+    assert probs.shape == (10, 2)
+    assert svm.predict(matrix[[0, 9]]).tolist() == ["x", "y"]

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import numpy as np
 import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from grassroots.triage.textmodel import canonical, detect_language, normalize
+from grassroots.triage.textmodel.cjk import (
+    ChineseCharNgrams,
+    chinese_only,
+    key_text,
+    ngram_keys,
+)
 from grassroots.triage.textmodel.features import join_chinese
 from grassroots.triage.textmodel.normalize import stopwords
 
@@ -90,3 +98,28 @@ def test_english_lowercase_words_without_stopwords() -> None:
 def test_join_chinese_keeps_english_word_boundaries() -> None:
     assert join_chinese("西湖 建筑 集团") == "西湖建筑集团"
     assert join_chinese("loud music") == "loud music"
+
+
+def test_chinese_ngrams_ignore_tokenisation_and_non_chinese() -> None:
+    raw = "A3区小区门口垃圾堆积，很久没人清理！"
+    tokenised = "区 小区 门口 垃圾 堆积 很久 没人 清理"
+    assert chinese_only(raw) == chinese_only(tokenised) == "区小区门口垃圾堆积很久没人清理"
+    np.testing.assert_array_equal(ngram_keys(raw, (1, 3)), ngram_keys(tokenised, (1, 3)))
+    keys = ngram_keys("垃圾站", (1, 3))
+    assert [key_text(int(k)) for k in keys] == ["垃", "圾", "站", "垃圾", "圾站", "垃圾站"]
+    keys = ngram_keys("㐀鿿豈﫿", (4, 4))  # the first and last characters of both blocks
+    assert [key_text(int(k)) for k in keys] == ["㐀鿿豈﫿"]
+    assert len(ngram_keys("Loud music", (1, 3))) == 0
+
+
+def test_chinese_ngram_tfidf_matches_scikit_learn() -> None:
+    texts = [*RAW_MESSAGES, "垃圾 恶臭 垃圾"]
+    ours = ChineseCharNgrams((1, 3), min_df=1).fit(texts)
+    theirs = TfidfVectorizer(
+        analyzer="char", ngram_range=(1, 3), lowercase=False, sublinear_tf=True
+    ).fit([chinese_only(t) for t in texts])
+    names = ours.feature_names()
+    assert sorted(names) == sorted(theirs.vocabulary_)
+    order = [theirs.vocabulary_[n] for n in names]
+    expected = theirs.transform([chinese_only(t) for t in texts]).toarray()[:, order]
+    np.testing.assert_allclose(ours.transform(texts).toarray(), expected, atol=1e-6)

@@ -113,3 +113,5 @@ class CaseEventType(models.TextChoices):
     ESCALATED = "escalated", _("Overdue: escalated")
     ATTACHED = "attached", _("File attached")
     IDENTITY_VIEWED = "identity_viewed", _("Resident identity viewed")
+    PRIORITY_CHANGED = "priority_changed", _("Priority changed")
+    CATEGORY_CHANGED = "category_changed", _("Category changed")

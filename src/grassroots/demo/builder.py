@@ -29,6 +29,7 @@ from grassroots.open311.services import ensure_demo_partner
 from grassroots.organizations.enums import UnitLevel
 from grassroots.organizations.models import Unit
 from grassroots.organizations.services import create_unit
+from grassroots.triage.defaults.demo_model import ensure_demo_model
 
 from . import catalog, sources
 from .cases import CaseLoad, load_cases
@@ -81,6 +82,7 @@ def load_demo(*, force: bool = False, progress: bool = False) -> DemoSummary:
         summary = DemoSummary(False, builder.created, users_created, logins)
         summary.cases = load_cases(builder.units, now=now, progress=progress)
         summary.partner_created = _ensure_open311_partner()
+        ensure_demo_model()  # the NYC 311 classifier; activated when none is active
         if summary.changed:
             _mark_loaded(summary)
     summary.seconds = time.perf_counter() - started

@@ -21,7 +21,7 @@ from .models import ClassifierModel
 from .textmodel import ModelFormatError, TrainedModel
 
 BUILTIN_PREFIX = "builtin:"
-BUILTIN_DIR = Path(__file__).resolve().parent / "models_store"
+BUILTIN_DIR = Path(__file__).resolve().parent / "defaults"  # e.g. the NYC 311 demo model
 
 
 def model_file(path: str) -> Path:

@@ -25,6 +25,7 @@ from .handling import (
     transfer_case,
 )
 from .intake import CaseDraft, IntakeResult, submit_case
+from .reclassify import change_case_category, change_case_priority  # noqa: F401
 
 __all__ = [
     "RESIDENT",

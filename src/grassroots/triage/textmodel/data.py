@@ -7,6 +7,7 @@ times, so a random split puts copies of one message on both sides and overstates
 from __future__ import annotations
 
 import csv
+import gzip
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -57,12 +58,14 @@ def read_labelled_csv(
 ) -> LabelledRows:
     """Read a CSV into texts (the text columns joined by newlines) and labels.
 
-    Uses the csv module because messages hold quoted newlines.  Rows whose label or whole text is
+    Uses the csv module because messages hold quoted newlines; a name ending in ``.gz`` is read
+    through gzip.  Rows whose label or whole text is
     blank are skipped and counted.  Raises :class:`MissingColumnsError` naming the columns that
     are not in the header.
     """
     path = Path(path)
-    with path.open(encoding=encoding, newline="") as handle:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding=encoding, newline="") as handle:
         reader = csv.DictReader(handle)
         header = list(reader.fieldnames or [])
         missing = [c for c in [*text_cols, label_col] if c not in header]

@@ -1,23 +1,34 @@
-"""Feature extraction: word uni+bigram TF-IDF beside character n-gram TF-IDF.
+"""Feature extraction: TF-IDF blocks side by side, and a fast path for one text.
 
-Both vectorisers read :func:`.normalize.canonical` strings (tokens joined by single spaces), so
-segmentation happens once per text however many feature blocks there are.
+- ``word``: word uni+bigrams of :func:`.normalize.canonical` text (English words; Chinese words
+  too when ``segment_chinese`` is on, which costs a jieba segmentation per message);
+- ``char``: character n-grams inside those words (``char_wb``) or across them (``char``);
+- ``zh``: character n-grams of the Chinese characters of the raw text (:mod:`.cjk`), no jieba.
+
+Each block is normalised to unit length on its own; the linear model learns how much each
+matters. :meth:`Features.row` computes one text's sparse row with dictionary lookups and numpy,
+without scikit-learn's per-call overhead: that is what single-message prediction is made of.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.pipeline import FeatureUnion
+
+from .cjk import MAX_UNIGRAM_KEY, ChineseCharNgrams, key_text
+from .normalize import canonical
 
 WORD_BLOCK = "word"
 CHAR_BLOCK = "char"
+ZH_BLOCK = "zh"
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _SPACE_BETWEEN_CJK = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
@@ -66,14 +77,20 @@ class CharWbAnalyzer:
 
 @dataclass(frozen=True)
 class FeatureConfig:
-    """Settings of the two TF-IDF blocks (the defaults were chosen by grouped CV, see docs)."""
+    """Which blocks, with which n-grams (the defaults were chosen by grouped CV, see docs)."""
 
     word_ngrams: tuple[int, int] = (1, 2)
     char_ngrams: tuple[int, int] = (1, 3)
     # "char" runs over join_chinese(text); "char_wb" stays inside words.
     char_analyzer: Literal["char", "char_wb"] = "char_wb"
     min_df: int = 2
+    use_word: bool = True
     use_char: bool = True
+    # Character n-grams of the raw Chinese characters (None: no such block).
+    zh_ngrams: tuple[int, int] | None = (1, 3)
+    # Segment Chinese with jieba for the word and char blocks; off, those blocks read only the
+    # English words of a text and Chinese is covered by the zh block alone.
+    segment_chinese: bool = False
 
 
 def _word_vectorizer(config: FeatureConfig) -> TfidfVectorizer:
@@ -107,35 +124,145 @@ def _char_vectorizer(config: FeatureConfig) -> TfidfVectorizer:
     )
 
 
-def build_features(config: FeatureConfig) -> FeatureUnion:
-    """An unfitted FeatureUnion of the word block and (optionally) the character block.
-
-    Each block is L2-normalised on its own, so words and characters weigh alike whatever their
-    counts; the linear model learns how much each block matters.
-    """
-    blocks: list[tuple[str, TfidfVectorizer]] = [(WORD_BLOCK, _word_vectorizer(config))]
-    if config.use_char:
-        blocks.append((CHAR_BLOCK, _char_vectorizer(config)))
-    return FeatureUnion(blocks)
-
-
-def word_block_size(union: FeatureUnion) -> int:
-    """Number of columns of the word block, which comes first in the union's output."""
-    vectorizer: TfidfVectorizer = dict(union.transformer_list)[WORD_BLOCK]
-    return len(vectorizer.vocabulary_)
+def _tfidf_row(vectorizer: TfidfVectorizer, grams: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """One row of a fitted sublinear-tf TfidfVectorizer, from the text's n-grams."""
+    vocabulary: dict[str, int] = vectorizer.vocabulary_
+    idx: list[int] = []
+    counts: list[int] = []
+    for gram, count in Counter(grams).items():
+        column = vocabulary.get(gram)
+        if column is not None:
+            idx.append(column)
+            counts.append(count)
+    columns = np.asarray(idx, dtype=np.int64)
+    values = (1.0 + np.log(np.asarray(counts, dtype=np.float32))) * vectorizer.idf_[columns]
+    norm = float(np.sqrt(np.dot(values, values)))
+    return columns, (values / norm if norm > 0 else values).astype(np.float32)
 
 
-def word_feature_names(union: FeatureUnion) -> np.ndarray:
-    """Readable names of the word block's columns (words and two-word phrases)."""
-    vectorizer: TfidfVectorizer = dict(union.transformer_list)[WORD_BLOCK]
-    return np.asarray(vectorizer.get_feature_names_out(), dtype=object)
+class Features:
+    """The fitted blocks of a model, their column offsets, and readable column names."""
 
+    def __init__(self, config: FeatureConfig) -> None:
+        if not (config.use_word or config.use_char or config.zh_ngrams):
+            raise ValueError("a feature configuration needs at least one block")
+        self.config = config
+        self.blocks: list[tuple[str, Any]] = []
+        if config.use_word:
+            self.blocks.append((WORD_BLOCK, _word_vectorizer(config)))
+        if config.use_char:
+            self.blocks.append((CHAR_BLOCK, _char_vectorizer(config)))
+        if config.zh_ngrams:
+            self.blocks.append((ZH_BLOCK, ChineseCharNgrams(config.zh_ngrams, config.min_df)))
+        self.offsets: list[int] = []
 
-def transform(union: FeatureUnion, canonical_texts: list[str]) -> sp.csr_matrix:
-    """Same matrix as ``union.transform`` without its joblib dispatch.
+    @property
+    def needs_canonical(self) -> bool:
+        """Whether any block reads :func:`.normalize.canonical` text."""
+        return any(name != ZH_BLOCK for name, _ in self.blocks)
 
-    FeatureUnion sends each block through joblib even when running serially, a fixed cost that
-    dominates single-message prediction.
-    """
-    blocks = [vectorizer.transform(canonical_texts) for _, vectorizer in union.transformer_list]
-    return sp.csr_matrix(sp.hstack(blocks, format="csr"))
+    def canonical(self, text: str) -> str:
+        """The canonical text the word and char blocks read (English only unless segmenting)."""
+        if not self.needs_canonical:
+            return ""
+        return canonical(text, segment_chinese=self.config.segment_chinese)
+
+    def _inputs(self, name: str, texts: Sequence[str], canon: Sequence[str]) -> Sequence[str]:
+        return texts if name == ZH_BLOCK else canon
+
+    def fit_transform(self, texts: Sequence[str], canon: Sequence[str]) -> sp.csr_matrix:
+        """Fit every block on the raw ``texts`` / their ``canon`` forms; the joined matrix."""
+        blocks: list[tuple[str, Any]] = []
+        matrices: list[sp.csr_matrix] = []
+        for name, vectorizer in self.blocks:
+            try:
+                matrix = vectorizer.fit_transform(self._inputs(name, texts, canon))
+            except ValueError:  # scikit-learn: no term left (e.g. no English in Chinese rows)
+                continue
+            if matrix.shape[1]:  # a block the rows give no column to is dropped
+                blocks.append((name, vectorizer))
+                matrices.append(matrix)
+        if not blocks:
+            raise ValueError("the texts give no features (no words or characters in common)")
+        self.blocks = blocks
+        sizes = [m.shape[1] for m in matrices]
+        self.offsets = [int(x) for x in np.cumsum([0, *sizes[:-1]])]
+        return sp.csr_matrix(sp.hstack(matrices, format="csr"), dtype=np.float32)
+
+    def transform(self, texts: Sequence[str], canon: Sequence[str] | None = None) -> sp.csr_matrix:
+        """The joined matrix of texts (``canon`` computed when not given)."""
+        if canon is None:
+            canon = [self.canonical(t) for t in texts]
+        matrices = [
+            vectorizer.transform(self._inputs(name, texts, canon))
+            for name, vectorizer in self.blocks
+        ]
+        return sp.csr_matrix(sp.hstack(matrices, format="csr"), dtype=np.float32)
+
+    def row(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Column indices and values of one text's row: ``transform`` without scikit-learn."""
+        canon = self.canonical(text)
+        indices: list[np.ndarray] = []
+        values: list[np.ndarray] = []
+        for (name, vectorizer), offset in zip(self.blocks, self.offsets, strict=True):
+            if name == ZH_BLOCK:
+                idx, val = vectorizer.row(text)
+            elif not canon:
+                continue
+            else:
+                idx, val = _tfidf_row(vectorizer, self._analyzer(name, vectorizer)(canon))
+            indices.append(idx + offset)
+            values.append(val)
+        if not indices:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        return np.concatenate(indices), np.concatenate(values)
+
+    def _analyzer(self, name: str, vectorizer: TfidfVectorizer) -> Callable[[str], list[str]]:
+        analyzers = self.__dict__.setdefault("_analyzers", {})
+        if name not in analyzers:
+            analyzers[name] = vectorizer.build_analyzer()
+        return analyzers[name]
+
+    @property
+    def size(self) -> int:
+        """Number of columns of the joined matrix."""
+        name, last = self.blocks[-1]
+        return self.offsets[-1] + (len(last) if name == ZH_BLOCK else len(last.vocabulary_))
+
+    def name(self, column: int) -> str:
+        """The readable name of one column: a word, a two-word phrase or an n-gram.
+
+        Chinese n-grams are decoded from their key; the word blocks' names are built once per
+        block on first use (cheap for them, unlike the Chinese block's hundreds of thousands).
+        """
+        block = int(np.searchsorted(self.offsets, column, side="right")) - 1
+        name, vectorizer = self.blocks[block]
+        local = column - self.offsets[block]
+        if name == ZH_BLOCK:
+            return key_text(int(vectorizer.keys_[local]))
+        names = self.__dict__.setdefault("_block_names", {})
+        if name not in names:
+            names[name] = vectorizer.get_feature_names_out()
+        return str(names[name][local])
+
+    def explainable(self) -> np.ndarray:
+        """Per column, whether it may name a reason: words, phrases, Chinese n-grams of 2+.
+
+        Single Chinese characters and the sub-word n-grams of the char block weigh in the
+        decision but mean little to a reader.
+        """
+        keep: list[np.ndarray] = []
+        for name, vectorizer in self.blocks:
+            if name == WORD_BLOCK:
+                keep.append(np.ones(len(vectorizer.vocabulary_), dtype=bool))
+            elif name == ZH_BLOCK:
+                keep.append(vectorizer.keys_ > MAX_UNIGRAM_KEY)
+            else:
+                keep.append(np.zeros(len(vectorizer.vocabulary_), dtype=bool))
+        return np.concatenate(keep)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("_analyzers", None)  # rebuilt on demand
+        state.pop("_block_names", None)
+        return state

@@ -18,24 +18,16 @@ from sklearn.base import ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
-from sklearn.pipeline import FeatureUnion
 
 from .data import NEAR_DUPLICATE_THRESHOLD, near_duplicate_groups
-from .features import (
-    FeatureConfig,
-    build_features,
-    transform,
-    word_block_size,
-    word_feature_names,
-)
+from .features import FeatureConfig, Features
 from .linear import CalibratedLinearSVC
-from .normalize import canonical
 
 FORMAT_NAME = "grassroots.triage.textmodel"
 # Bump when the saved layout or the meaning of the features changes: old files must then be
 # retrained, and load() says so instead of failing somewhere inside scikit-learn.
-FORMAT_VERSION = 1
-PIPELINE_VERSION = "1.0"
+FORMAT_VERSION = 2
+PIPELINE_VERSION = "2.0"
 
 ProgressCallback = Callable[[str, float], None]
 
@@ -71,6 +63,9 @@ class CrossValidation:
     accuracy: float
     macro_f1: float
     macro_f1_fold_std: float
+    # Classes whose rows are all near-copies of one message: in a grouped split they are never
+    # on both sides, so the folds that test them cannot have learned them (recall 0 there).
+    single_group_classes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -113,14 +108,6 @@ def _make_classifier(config: ModelConfig) -> ClassifierMixin:
     )
 
 
-def _linear_coef(classifier: ClassifierMixin, n_classes: int) -> np.ndarray:
-    """Per-class coefficient rows of the fitted linear model (one row per class)."""
-    coef = np.asarray(classifier.coef_, dtype=np.float32)
-    if n_classes == 2 and coef.shape[0] == 1:  # binary models keep only the positive class's row
-        coef = np.vstack([-coef[0], coef[0]])
-    return coef
-
-
 def _cross_validate(
     matrix: csr_matrix,
     labels: np.ndarray,
@@ -146,6 +133,12 @@ def _cross_validate(
     else:
         splitter = StratifiedKFold(folds, shuffle=True, random_state=config.random_state)
         method = f"{folds}-fold stratified"
+    single = []
+    if groups is not None:
+        group_sets: dict[str, set[int]] = {}
+        for label, group in zip(labels.tolist(), groups.tolist(), strict=True):
+            group_sets.setdefault(label, set()).add(group)
+        single = sorted(label for label, found in group_sets.items() if len(found) < 2)
     predicted = np.empty_like(labels)
     fold_f1: list[float] = []
     for k, (train, test) in enumerate(splitter.split(matrix, labels, groups)):
@@ -159,6 +152,7 @@ def _cross_validate(
         accuracy=float(accuracy_score(labels, predicted)),
         macro_f1=float(f1_score(labels, predicted, average="macro")),
         macro_f1_fold_std=float(np.std(fold_f1)),
+        single_group_classes=single,
     )
 
 
@@ -189,18 +183,18 @@ def train_from_rows(
     config = config or ModelConfig()
     report = progress or _noop
     counts = _check_rows(texts, labels)
+    features = Features(config.features)
     report("normalising text", 0.0)
-    canon = [canonical(t) for t in texts]
+    canon = [features.canonical(t) for t in texts]
     report("building features", 0.15)
-    features = build_features(config.features)
-    matrix = features.fit_transform(canon).tocsr()
+    matrix = features.fit_transform(texts, canon)
     y = np.asarray(labels, dtype=object)
     cv = None
     if config.cv_folds >= 2:
         report("grouping near-duplicates", 0.25)
         groups = None
         if config.cv_grouping == "near_duplicates":
-            groups = near_duplicate_groups(canon, normalized=True)
+            groups = near_duplicate_groups(texts)
         cv = _cross_validate(matrix, y, groups, config, report)
     report("fitting final model", 0.85)
     classifier = _make_classifier(config).fit(matrix, y)
@@ -209,7 +203,7 @@ def train_from_rows(
         version=f"textmodel-{PIPELINE_VERSION}",
         format_version=FORMAT_VERSION,
         trained_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        n_rows=len(canon),
+        n_rows=len(texts),
         classes=classes,
         class_counts={c: counts[c] for c in classes},
         config=dataclasses.asdict(config),
@@ -217,75 +211,102 @@ def train_from_rows(
         sklearn_version=sklearn.__version__,
     )
     report("done", 1.0)
-    coef = _linear_coef(classifier, len(classes))[:, : word_block_size(features)]
-    return TrainedModel(features, classifier, coef, metadata)
+    return TrainedModel(features, classifier, metadata)
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    exp = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    return np.asarray(exp / exp.sum(axis=-1, keepdims=True))
 
 
 class TrainedModel:
-    """A fitted feature union plus calibrated linear classifier, with its metadata."""
+    """Fitted feature blocks plus a linear classifier with probabilities, and its metadata.
+
+    Prediction does not go through scikit-learn: each text's sparse row (:meth:`Features.row`)
+    gathers its columns of the coefficient matrix, stored transposed so that those are
+    contiguous rows; the class scores then become probabilities (two small products).
+    """
 
     def __init__(
-        self,
-        features: FeatureUnion,
-        classifier: ClassifierMixin,
-        word_coef: np.ndarray,
-        metadata: ModelMetadata,
+        self, features: Features, classifier: ClassifierMixin, metadata: ModelMetadata
     ) -> None:
         self.features = features
         self.classifier = classifier
-        self.word_coef = word_coef  # (n_classes, n_word_features): explains predictions
         self.metadata = metadata
-        self._word_names: np.ndarray | None = None
+        # (n_features, n_scores): one score column per class, one in all for two classes.
+        self.coef_t = np.ascontiguousarray(np.asarray(classifier.coef_, dtype=np.float32).T)
+        self.intercept = np.asarray(classifier.intercept_, dtype=np.float64)
+        self._explainable: np.ndarray | None = None
 
     @property
     def classes(self) -> list[str]:
         """The labels the model can predict, in the classifier's order."""
         return list(self.metadata.classes)
 
-    def _names(self) -> np.ndarray:
-        # Built lazily: the name array is large and only explanations need it.
-        if self._word_names is None:
-            self._word_names = word_feature_names(self.features)
-        return self._word_names
-
     def transform(self, texts: Sequence[str]) -> csr_matrix:
         """Feature matrix of raw or tokenised texts."""
-        return transform(self.features, [canonical(t) for t in texts])
+        return self.features.transform(texts)
+
+    def _scores(self, idx: np.ndarray, values: np.ndarray) -> np.ndarray:
+        return np.asarray(values @ self.coef_t[idx], dtype=np.float64) + self.intercept
+
+    def _proba(self, scores: np.ndarray) -> np.ndarray:
+        """Probabilities from linear scores (one row), as the classifier's predict_proba."""
+        if isinstance(self.classifier, CalibratedLinearSVC):
+            return self.classifier.proba_from_scores(scores[np.newaxis, :])[0]
+        if scores.shape[0] == 1:  # binary logistic regression
+            positive = 1.0 / (1.0 + np.exp(-scores[0]))
+            return np.asarray([1.0 - positive, positive])
+        return _softmax(scores)
+
+    def _proba_rows(self, texts: Sequence[str]) -> tuple[np.ndarray, list[tuple]]:
+        rows = [self.features.row(t) for t in texts]
+        probs = np.asarray([self._proba(self._scores(idx, val)) for idx, val in rows])
+        return probs.reshape(len(texts), len(self.classes)), rows
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Class probabilities, columns in :attr:`classes` order."""
-        return np.asarray(self.classifier.predict_proba(self.transform(texts)))
+        return self._proba_rows(texts)[0]
 
     def predict_labels(self, texts: Sequence[str]) -> list[str]:
         """The most probable label of each text."""
         probs = self.predict_proba(texts)
         return [self.classes[i] for i in probs.argmax(axis=1)]
 
-    def _explain(self, row: csr_matrix, class_index: int, limit: int) -> list[tuple[str, float]]:
-        n_words = self.word_coef.shape[1]
-        in_words = row.indices < n_words
-        idx = row.indices[in_words]
-        values = row.data[in_words]
-        weights = self.word_coef[class_index, idx] * values
+    def _class_weights(self, idx: np.ndarray, class_index: int) -> np.ndarray:
+        weights = self.coef_t[idx]
+        if weights.shape[1] == 1:  # two classes: the first class's weight is the opposite
+            return weights[:, 0] if class_index == 1 else -weights[:, 0]
+        return weights[:, class_index]
+
+    def _explain(
+        self, idx: np.ndarray, values: np.ndarray, class_index: int, limit: int
+    ) -> list[tuple[str, float]]:
+        if self._explainable is None:
+            self._explainable = self.features.explainable()
+        keep = self._explainable[idx]
+        idx, values = idx[keep], values[keep]
+        weights = self._class_weights(idx, class_index) * values
         order = np.argsort(-weights)[:limit]
-        names = self._names()
-        return [(str(names[idx[i]]), float(weights[i])) for i in order if weights[i] > 0]
+        return [
+            (self.features.name(int(idx[i])), float(weights[i])) for i in order if weights[i] > 0
+        ]
 
     def predict(
         self, texts: Sequence[str], *, top_k: int = 3, explain: int = 5
     ) -> list[Prediction]:
-        """Top-``top_k`` labels with probabilities and up to ``explain`` words for the best one.
+        """Top-``top_k`` labels with probabilities and up to ``explain`` reasons for the best one.
 
-        Explanation weights are coefficient x feature value in the word block, so they name the
-        words (and two-word phrases) of the text that pushed most towards the chosen class.
+        A reason's weight is coefficient x feature value: the words, two-word phrases and
+        Chinese character n-grams (two characters or more) of the text that pushed most
+        towards the chosen class.
         """
-        matrix = self.transform(texts)
-        probs = np.asarray(self.classifier.predict_proba(matrix))
+        probs, rows = self._proba_rows(texts)
         results: list[Prediction] = []
-        for r in range(matrix.shape[0]):
+        for r, (idx, values) in enumerate(rows):
             order = np.argsort(-probs[r])[:top_k]
             top = [(self.classes[i], float(probs[r, i])) for i in order]
-            explanation = self._explain(matrix[r], int(order[0]), explain) if explain else []
+            explanation = self._explain(idx, values, int(order[0]), explain) if explain else []
             results.append(Prediction(top[0][0], top[0][1], top, explanation))
         return results
 
@@ -297,7 +318,6 @@ class TrainedModel:
             "metadata": dataclasses.asdict(self.metadata),
             "features": self.features,
             "classifier": self.classifier,
-            "word_coef": self.word_coef,
         }
         joblib.dump(payload, Path(path), compress=3)
 
@@ -319,4 +339,4 @@ class TrainedModel:
         meta = dict(payload["metadata"])
         cv = meta.pop("cv")
         metadata = ModelMetadata(**meta, cv=CrossValidation(**cv) if cv else None)
-        return cls(payload["features"], payload["classifier"], payload["word_coef"], metadata)
+        return cls(payload["features"], payload["classifier"], metadata)

@@ -104,14 +104,20 @@ def normalize_english(text: str) -> list[str]:
     return [t for t in _EN_WORD.findall(text.lower()) if t not in stop]
 
 
-def normalize(text: str, language: Language | None = None) -> list[str]:
-    """Turn raw or tokenised text into feature tokens, choosing the language when not given."""
+def normalize(
+    text: str, language: Language | None = None, *, segment_chinese: bool = True
+) -> list[str]:
+    """Turn raw or tokenised text into feature tokens, choosing the language when not given.
+
+    With ``segment_chinese`` off a Chinese text gives no tokens (no jieba call): models that
+    read Chinese through character n-grams only (:mod:`.cjk`) skip segmentation entirely.
+    """
     lang = language or detect_language(text)
     if lang == "zh":
-        return normalize_chinese(text)
+        return normalize_chinese(text) if segment_chinese else []
     return normalize_english(text)
 
 
-def canonical(text: str, language: Language | None = None) -> str:
-    """The normalised tokens joined by single spaces: the vectorisers' input."""
-    return " ".join(normalize(text, language))
+def canonical(text: str, language: Language | None = None, *, segment_chinese: bool = True) -> str:
+    """The normalised tokens joined by single spaces: the word and char blocks' input."""
+    return " ".join(normalize(text, language, segment_chinese=segment_chinese))

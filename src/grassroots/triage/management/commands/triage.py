@@ -15,6 +15,7 @@ from grassroots.core.errors import DomainError
 from grassroots.triage import registry, services, tasks
 from grassroots.triage.models import ClassifierModel
 from grassroots.triage.textmodel import (
+    FeatureConfig,
     LabelledRows,
     MissingColumnsError,
     ModelConfig,
@@ -69,6 +70,11 @@ class Command(BaseCommand):
         train.add_argument("--from-cases", action="store_true", help="train on closed cases")
         train.add_argument("--cv-folds", type=int, default=5, help="0 skips cross-validation")
         train.add_argument("--activate", action="store_true", help="make it the active model")
+        train.add_argument(
+            "--segment-chinese",
+            action="store_true",
+            help="also cut Chinese into words with jieba (slower prediction; see docs/triage.md)",
+        )
         ev = sub.add_parser("evaluate", help="score a model on a labelled CSV it never saw")
         ev.add_argument("--csv", required=True)
         ev.add_argument("--text-cols", required=True)
@@ -101,7 +107,8 @@ class Command(BaseCommand):
         self.stdout.write(
             _("Training on %(n)d rows from %(src)s.") % {"n": len(rows.texts), "src": source}
         )
-        config = ModelConfig(cv_folds=options["cv_folds"])
+        features = FeatureConfig(segment_chinese=options["segment_chinese"])
+        config = ModelConfig(cv_folds=options["cv_folds"], features=features)
         model = train_from_rows(
             rows.texts, rows.labels, config=config, progress=progress_bar(self.stderr)
         )
