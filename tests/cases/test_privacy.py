@@ -97,3 +97,37 @@ def test_an_anonymous_case_has_no_one_to_reveal(tree: Any, people: Any) -> None:
 
     assert response.status_code == 404
     assert Api(people["dispatcher"]).get(f"/cases/{case.pk}").json()["resident"] is None
+
+
+@pytest.mark.parametrize("channel", ["phone", "onsite", "letter"])
+def test_an_operator_who_types_a_case_in_is_neither_its_resident_nor_its_owner(
+    people: Any, channel: str
+) -> None:
+    from grassroots.cases.permissions import is_owner
+
+    operator = people["dispatcher"]
+    draft = services.CaseDraft(
+        kind="complaint", subject="Noise at night", description="Loud music after midnight.",
+        resident_name="李四", resident_phone="13700001111", channel=channel,
+    )  # fmt: skip
+
+    case = services.submit_case(draft, actor=operator).case
+
+    assert case.submitted_by_id == operator.pk  # the record says who typed it in
+    assert case.resident is not None and case.resident.user_id is None
+    assert is_owner(operator, case) is False
+
+
+def test_a_logged_in_resident_who_reports_on_the_web_owns_the_case(people: Any) -> None:
+    from grassroots.cases.permissions import is_owner
+
+    resident = people["dispatcher"]  # any logged-in person reporting for themselves
+    draft = services.CaseDraft(
+        kind="complaint", subject="Noise at night", description="Loud music after midnight.",
+        resident_name="李四", channel="web",
+    )  # fmt: skip
+
+    case = services.submit_case(draft, actor=resident).case
+
+    assert case.resident is not None and case.resident.user_id == resident.pk
+    assert is_owner(resident, case) is True

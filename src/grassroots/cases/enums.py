@@ -25,6 +25,11 @@ class Channel(models.TextChoices):
     LETTER = "letter", _("Letter")
 
 
+# Channels where a member of staff types the case in for a resident: the staff member is
+# recorded as `submitted_by`, but is neither the resident nor the case's owner.
+STAFF_ENTERED_CHANNELS = frozenset({Channel.PHONE, Channel.ONSITE, Channel.LETTER})
+
+
 class Priority(models.TextChoices):
     NORMAL = "normal", _("Normal")
     URGENT = "urgent", _("Urgent")

@@ -20,7 +20,7 @@ from grassroots.organizations.models import Membership, Unit
 from grassroots.organizations.permissions import units_for_user
 from grassroots.organizations.querysets import PATH_STEP
 
-from .enums import AssignmentStatus
+from .enums import STAFF_ENTERED_CHANNELS, AssignmentStatus
 from .errors import CaseError, CaseErrorCode
 from .models import Case, CaseAssignment
 from .querysets import CaseQuerySet
@@ -106,7 +106,7 @@ def is_owner(user: Any, case: Case) -> bool:
     return bool(
         getattr(user, "is_authenticated", False)
         and (
-            case.submitted_by_id == user.pk
+            (case.submitted_by_id == user.pk and case.channel not in STAFF_ENTERED_CHANNELS)
             or (case.resident is not None and case.resident.user_id == user.pk)
         )
     )

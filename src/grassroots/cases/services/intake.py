@@ -20,7 +20,7 @@ from grassroots.geo import index as geo_index
 
 from ..codes import new_secret, new_tracking_code
 from ..deadlines import Catalog, CategoryNode, Deadlines, catalog, deadlines_for
-from ..enums import CaseEventType, CaseKind, CaseStatus, Channel, Priority
+from ..enums import STAFF_ENTERED_CHANNELS, CaseEventType, CaseKind, CaseStatus, Channel, Priority
 from ..errors import CaseError, CaseErrorCode
 from ..models import Case, CaseEvent, IdempotencyRecord, Resident
 from ._common import RESIDENT
@@ -130,7 +130,8 @@ def _resident(draft: CaseDraft, actor: Any) -> Resident | None:
         "id_number": draft.resident_id_number.strip()[:32],
         "email": draft.resident_email.strip()[:254],
     }
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    resident_self = draft.channel not in STAFF_ENTERED_CHANNELS  # not an operator's entry
+    user = actor if resident_self and getattr(actor, "is_authenticated", False) else None
     if not any(fields.values()) and user is None:
         return None
     return Resident(user=user, **fields)
