@@ -14,7 +14,7 @@ from grassroots.cases import services as cases
 from grassroots.cases.enums import CaseEventType, CaseStatus, Priority, Satisfaction
 from grassroots.cases.models import Case, Category
 from grassroots.core import clock
-from grassroots.triage import registry, services, tasks
+from grassroots.triage import feedback, registry, services, tasks
 from grassroots.triage.enums import AutoAction, RoutingLevel, RoutingSource
 from grassroots.triage.models import ClassifierModel, Override, Suggestion
 from grassroots.triage.textmodel import ModelConfig, train_from_rows
@@ -197,7 +197,7 @@ def test_dispatcher_choosing_another_unit_is_recorded_as_override(
     services.set_routing_rule(noise, level=RoutingLevel.COMMUNITY, actor=None)
     case = in_place(tree["g1"], category="environment.noise")
     services.triage_case(case)
-    services.dispatch_with_feedback(case, unit=tree["s1"], actor=people["dispatcher"])
+    feedback.dispatch_with_feedback(case, unit=tree["s1"], actor=people["dispatcher"])
     override = Override.objects.get()
     assert (override.suggested_unit, override.chosen_unit) == (tree["c1"], tree["s1"])
     assert override.by == people["dispatcher"]

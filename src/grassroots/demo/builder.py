@@ -20,6 +20,7 @@ from django.utils import timezone
 from shapely.geometry.base import BaseGeometry
 from tqdm import tqdm
 
+from grassroots.cases.models import Case
 from grassroots.core import audit
 from grassroots.core.models import AuditEntry
 from grassroots.geo.models import Area
@@ -83,10 +84,26 @@ def load_demo(*, force: bool = False, progress: bool = False) -> DemoSummary:
         summary.cases = load_cases(builder.units, now=now, progress=progress)
         summary.partner_created = _ensure_open311_partner()
         ensure_demo_model()  # the NYC 311 classifier; activated when none is active
+        _compute_hot_issues()
         if summary.changed:
             _mark_loaded(summary)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _compute_hot_issues() -> None:
+    """The hot issues of the months that hold at least 10 demo cases (a hot issue needs 3)."""
+    from collections import Counter
+
+    from grassroots.insights.hot.services import compute_hot_issues
+    from grassroots.insights.periods import parse_period
+
+    months = Counter(
+        timezone.localtime(at).strftime("%Y-%m")
+        for at in Case.objects.values_list("received_at", flat=True)
+    )
+    for month in sorted(m for m, n in months.items() if n >= 10):
+        compute_hot_issues(parse_period(month))
 
 
 def _ensure_open311_partner() -> bool:

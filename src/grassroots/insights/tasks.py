@@ -1,4 +1,4 @@
-"""Background work: fold case changes into the KPI roll-ups (periodic)."""
+"""Background work: fold case changes into the KPI roll-ups, find the hot issues (periodic)."""
 
 from __future__ import annotations
 
@@ -22,3 +22,16 @@ def compute_hot_issues_task(period: str) -> dict[str, int | str]:
 
     issues = compute_hot_issues(parse_period(period))
     return {"period": period, "issues": len(issues)}
+
+
+@task()
+def refresh_hot_issues() -> dict[str, int | str]:
+    """The periodic task: recompute this month's hot issues (the deployment's time zone)."""
+    from django.utils import timezone
+
+    from .hot.services import compute_hot_issues
+    from .periods import parse_period
+
+    month = timezone.localdate().strftime("%Y-%m")
+    issues = compute_hot_issues(parse_period(month))
+    return {"period": month, "issues": len(issues)}

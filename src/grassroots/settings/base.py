@@ -196,6 +196,9 @@ CASE_AUTO_CLOSE_AFTER_HOURS: float = env.float("CASE_AUTO_CLOSE_AFTER_HOURS", de
 SWEEP_INTERVAL_SECONDS: int = env.int("SWEEP_INTERVAL_SECONDS", default=60)
 PERIODIC_TASKS = [("grassroots.cases.tasks.sweep_deadlines", SWEEP_INTERVAL_SECONDS)]
 PERIODIC_TASKS.append(("grassroots.insights.tasks.fold_kpis", SWEEP_INTERVAL_SECONDS))
+# Seconds between recomputations of this month's hot issues (insights.hot; docs/insights.md).
+HOT_ISSUES_INTERVAL_SECONDS: int = env.int("HOT_ISSUES_INTERVAL_SECONDS", default=3600)
+PERIODIC_TASKS.append(("grassroots.insights.tasks.refresh_hot_issues", HOT_ISSUES_INTERVAL_SECONDS))
 # Triage (docs/triage.md): trained classifier files, how often a process looks for a newly
 # activated model, and the thresholds above which triage dispatches or merges on its own.
 TRIAGE_MODEL_DIR = Path(env.str("TRIAGE_MODEL_DIR", default=str(VAR_DIR / "models")))
@@ -207,6 +210,8 @@ TRIAGE_DUPLICATE_MIN_SIMILARITY: float = env.float("TRIAGE_DUPLICATE_MIN_SIMILAR
 TRIAGE_DUPLICATE_DAYS: int = env.int("TRIAGE_DUPLICATE_DAYS", default=30)
 TRIAGE_DUPLICATE_RADIUS_M: float = env.float("TRIAGE_DUPLICATE_RADIUS_M", default=500.0)
 TRIAGE_LEARNED_DAYS: int = env.int("TRIAGE_LEARNED_DAYS", default=365)
+# The urgency rules' soft view calls a text an emergency from this score up (docs/triage.md).
+TRIAGE_EMERGENCY_PROBABILITY: float = env.float("TRIAGE_EMERGENCY_PROBABILITY", default=0.8)
 PERIODIC_TASKS.append(("grassroots.triage.tasks.sweep_new_cases", SWEEP_INTERVAL_SECONDS))
 # Photos and files per case: the largest size in bytes and how many.
 CASE_ATTACHMENT_MAX_BYTES: int = env.int("CASE_ATTACHMENT_MAX_BYTES", default=10 * 2**20)

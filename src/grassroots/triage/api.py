@@ -46,5 +46,9 @@ def classify(request: HttpRequest, body: s.ClassifyIn) -> dict[str, Any]:
     urgency = assess_urgency(body.text)
     return {
         "category": category_out(proposal),
-        "urgency": {"priority": urgency.priority, "reasons": urgency.reasons},
+        "urgency": {
+            "priority": urgency.priority,
+            "reasons": urgency.reasons,
+            "probability": urgency.probability,
+        },
     }

@@ -16,10 +16,12 @@ from datetime import timedelta
 import numpy as np
 from django.conf import settings
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from grassroots.cases.enums import OPEN_STATUSES, CaseStatus
 from grassroots.cases.models import Case
 from grassroots.organizations.enums import UnitLevel
+from grassroots.organizations.models import Unit
 from grassroots.organizations.querysets import subtree_q
 
 from .routing import place_chain
@@ -27,6 +29,17 @@ from .similarity import similarities
 
 MAX_CANDIDATES = 2000  # the most recent ones, if a busy street holds more
 EARTH_RADIUS_M = 6_371_000.0
+# What a candidate needs: its text, its identity, and for the reason its point and time.
+CANDIDATE_FIELDS = [
+    "id",
+    "tracking_code",
+    "subject",
+    "description",
+    "status",
+    "lat",
+    "lng",
+    "received_at",
+]
 
 
 @dataclass(frozen=True)
@@ -38,6 +51,7 @@ class Duplicate:
     subject: str
     status: str
     similarity: float
+    reason: str = ""
 
 
 def case_text(case: Case) -> str:
@@ -51,7 +65,10 @@ def _near(case: Case) -> Q | None:
     street = next((u for u in place_chain(case.place_unit) if u.level == UnitLevel.STREET), None)
     area = street or case.place_unit
     if area is not None:
-        where = subtree_q(area.path, "place_unit__path")
+        # The units of the area first (a few), then the cases by their indexed place_unit:
+        # a join on the place's path would scan the whole history.
+        units = list(Unit.objects.filter(subtree_q(area.path)).values_list("id", flat=True))
+        where = Q(place_unit_id__in=units)
     if case.lat is not None and case.lng is not None:
         dlat = math.degrees(settings.TRIAGE_DUPLICATE_RADIUS_M / EARTH_RADIUS_M)
         dlng = dlat / max(math.cos(math.radians(case.lat)), 0.01)
@@ -69,7 +86,7 @@ def candidates(case: Case) -> list[Case]:
     qs = (
         Case.objects.filter(recent, received_at__gte=since, received_at__lte=case.received_at)
         .exclude(pk=case.pk)
-        .only("id", "tracking_code", "subject", "description", "status", "lat", "lng")
+        .only(*CANDIDATE_FIELDS)
     )
     near = _near(case)
     if near is not None:
@@ -77,8 +94,36 @@ def candidates(case: Case) -> list[Case]:
     return list(qs.order_by("-received_at", "-id")[:MAX_CANDIDATES])
 
 
+def _metres(a: Case, b: Case) -> float | None:
+    if None in (a.lat, a.lng, b.lat, b.lng):
+        return None
+    lat1, lng1, lat2, lng2 = map(math.radians, (a.lat, a.lng, b.lat, b.lng))  # type: ignore[arg-type]
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lng2 - lng1) / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(h))
+
+
+def _reason(case: Case, other: Case, score: float) -> str:
+    """Why a dispatcher should look: how similar, how far, how long before."""
+    parts = [_("%(p).0f %% similar text") % {"p": score * 100}]
+    metres = _metres(case, other)
+    if metres is not None:
+        parts.append(_("%(m)d m away") % {"m": round(metres)})
+    else:
+        parts.append(_("in the same area"))
+    hours = max((case.received_at - other.received_at).total_seconds() / 3600, 0.0)
+    if hours < 48:
+        parts.append(_("received %(n)d hours earlier") % {"n": round(hours)})
+    else:
+        parts.append(_("received %(n)d days earlier") % {"n": round(hours / 24)})
+    return ", ".join(parts) + "."
+
+
 def find_duplicates(case: Case, *, limit: int = 5) -> list[Duplicate]:
-    """The most similar candidates at or above TRIAGE_DUPLICATE_MIN_SIMILARITY, best first."""
+    """The most similar candidates at or above TRIAGE_DUPLICATE_MIN_SIMILARITY, best first,
+    each with a reason (similarity, distance or same area, how long before)."""
     found = candidates(case)
     scores = similarities(case_text(case), [case_text(c) for c in found])
     order = np.argsort(-scores, kind="stable")[:limit]
@@ -90,6 +135,7 @@ def find_duplicates(case: Case, *, limit: int = 5) -> list[Duplicate]:
             found[i].subject,
             found[i].status,
             round(float(scores[i]), 4),
+            _reason(case, found[i], float(scores[i])),
         )
         for i in order
         if scores[i] >= floor

@@ -32,3 +32,8 @@ class Language(models.TextChoices):
     ANY = "", _("Any language")
     ZH = "zh", _("Chinese")
     EN = "en", _("English")
+
+
+class OverrideKind(models.TextChoices):
+    UNIT = "unit", _("Another unit")  # dispatched elsewhere than proposed
+    CATEGORY = "category", _("Another category")  # put in another category than proposed

@@ -12,11 +12,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.cases.enums import Priority
-from grassroots.cases.models import Case, Category
+from grassroots.cases.models import Case, CaseEvent, Category
 from grassroots.core.models import TimeStampedModel
 from grassroots.organizations.models import Unit
 
-from .enums import AutoAction, Language, RoutingLevel, RoutingSource
+from .enums import AutoAction, Language, OverrideKind, RoutingLevel, RoutingSource
 
 
 class ClassifierModel(TimeStampedModel):
@@ -133,6 +133,7 @@ class Suggestion(models.Model):
     category_reason = models.TextField(_("category reason"), blank=True)
     priority = models.CharField(_("proposed priority"), max_length=16, choices=Priority.choices)
     urgency_reasons = models.JSONField(_("urgency reasons"), default=list, blank=True)
+    urgency_probability = models.FloatField(_("emergency score"), default=0.0)
     unit = models.ForeignKey(
         Unit,
         verbose_name=_("proposed unit"),
@@ -151,8 +152,9 @@ class Suggestion(models.Model):
     auto_action = models.CharField(
         _("automatic action"), max_length=16, choices=AutoAction.choices, blank=True
     )
-    # Set once the case has left the dispatch queue and a possible override was looked for.
-    feedback_checked = models.BooleanField(_("dispatch compared"), default=False)
+    # The last timeline event (CaseEvent id) compared with this proposal: dispatcher decisions
+    # after it are still to be read by the sweep (feedback.py).
+    feedback_upto = models.PositiveBigIntegerField(_("events compared up to"), default=0)
     computed_at = models.DateTimeField(_("computed at"))
 
     class Meta:
@@ -164,10 +166,23 @@ class Suggestion(models.Model):
 
 
 class Override(models.Model):
-    """A dispatcher sent a case to another unit than triage proposed."""
+    """A person decided otherwise than triage proposed: sent the case to another unit, or
+    put it in another category. Read back for retraining (`feedback.training_rows`)."""
 
     case = models.ForeignKey(
         Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=OverrideKind.choices, default=OverrideKind.UNIT
+    )
+    # The timeline event that carried the decision: one override per event at most.
+    event = models.OneToOneField(
+        CaseEvent,
+        verbose_name=_("event"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     suggested_unit = models.ForeignKey(
         Unit,
@@ -178,9 +193,15 @@ class Override(models.Model):
         related_name="+",
     )
     chosen_unit = models.ForeignKey(
-        Unit, verbose_name=_("chosen unit"), on_delete=models.CASCADE, related_name="+"
+        Unit,
+        verbose_name=_("chosen unit"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     suggested_category = models.CharField(_("proposed label"), max_length=200, blank=True)
+    # The case's category after the decision (the one chosen, for a category override).
     category = models.ForeignKey(
         Category,
         verbose_name=_("category"),
@@ -205,4 +226,6 @@ class Override(models.Model):
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
+        if self.kind == OverrideKind.CATEGORY:
+            return f"{self.case_id}: {self.suggested_category} → {self.category_id}"
         return f"{self.case_id}: {self.suggested_unit_id} → {self.chosen_unit_id}"

@@ -53,7 +53,11 @@ def suggestion_out(suggestion: Suggestion, *, stored: bool) -> dict[str, Any]:
     return {
         "case": suggestion.case.tracking_code,
         "category": _category(suggestion),
-        "urgency": {"priority": suggestion.priority, "reasons": suggestion.urgency_reasons},
+        "urgency": {
+            "priority": suggestion.priority,
+            "reasons": suggestion.urgency_reasons,
+            "probability": suggestion.urgency_probability,
+        },
         "unit": _unit(suggestion),
         "routing_note": "" if suggestion.unit is not None else suggestion.unit_reason,
         "other_units": suggestion.alternatives,

@@ -35,6 +35,8 @@ class CategoryOut(Schema):
 class UrgencyOut(Schema):
     priority: str
     reasons: list[str]
+    # The soft view's emergency score: how closely the text resembles an emergency phrase.
+    probability: float = 0.0
 
 
 class ClassifyOut(Schema):
@@ -56,6 +58,7 @@ class DuplicateOut(Schema):
     subject: str
     status: str
     similarity: float
+    reason: str = ""
 
 
 class SuggestionOut(Schema):

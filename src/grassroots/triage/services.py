@@ -14,13 +14,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from grassroots.accounts.services import notify
-from grassroots.cases.enums import CaseEventType, CaseStatus, Priority
+from grassroots.cases.enums import CaseStatus, Priority
 from grassroots.cases.errors import CaseError
 from grassroots.cases.models import Case, Category
-from grassroots.cases.services import dispatch_case, merge_case
+from grassroots.cases.services import change_case_priority, dispatch_case, merge_case
 from grassroots.core import audit, clock
 from grassroots.organizations.enums import Role
 from grassroots.organizations.models import Membership, Unit
@@ -30,10 +31,10 @@ from .classify import propose_category
 from .duplicates import case_text, find_duplicates
 from .enums import AutoAction, RoutingLevel
 from .errors import TriageError, TriageErrorCode
-from .models import ClassifierModel, Override, RoutingRule, Suggestion, UrgencyRule
+from .models import ClassifierModel, RoutingRule, Suggestion, UrgencyRule
 from .routing import propose_unit
 from .textmodel import TrainedModel
-from .urgency import assess_urgency
+from .urgency import RANK, assess_urgency
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,7 @@ def compute_suggestion(case: Case) -> Suggestion:
         category_reason=proposal.reason if proposal else "",
         priority=urgency.priority,
         urgency_reasons=urgency.reasons,
+        urgency_probability=urgency.probability,
         unit=best.unit if best else None,
         unit_confidence=round(best.confidence, 4) if best else 0.0,
         unit_source=best.source if best else "",
@@ -209,29 +211,47 @@ def _try_dispatch(case: Case, suggestion: Suggestion) -> bool:
 
 
 def _dispatchers(case: Case) -> list[Any]:
-    """Dispatchers whose area holds the case's place (all of them when it has no place)."""
+    """The dispatchers on duty for the case: every active dispatcher whose area holds its
+    place (all of them when it has no place). There is no duty roster yet."""
     members = Membership.objects.filter(role=Role.DISPATCHER).select_related("user")
     if case.place_unit is not None:
         members = members.filter(unit_id__in=[*case.place_unit.ancestor_ids, case.place_unit_id])
     return list({m.user.pk: m.user for m in members if m.user.is_active}.values())
 
 
-def _alert(case: Case) -> None:
+def _alert(case: Case, reasons: list[str]) -> None:
     notify(
         _dispatchers(case),
         kind="triage.emergency",
         title=_("Emergency: %(code)s %(subject)s")
         % {"code": case.tracking_code, "subject": case.subject},
+        body="\n".join(reasons),
         link=f"/cases/{case.pk}/",
         dedupe=f"case:{case.pk}:triage:emergency",
     )
 
 
+def _raise_priority(case: Case, suggestion: Suggestion) -> bool:
+    """Apply a higher priority the rules or the soft view found (never lowers one); an
+    emergency then heads the dispatch queue with the emergency deadline."""
+    if RANK[Priority(suggestion.priority)] <= RANK[Priority(case.priority)]:
+        return False
+    reason = _("Raised by triage.") + "\n" + "\n".join(suggestion.urgency_reasons)
+    try:
+        with transaction.atomic():
+            change_case_priority(case, priority=suggestion.priority, actor=TRIAGE, reason=reason)
+    except CaseError:
+        return False  # answered or finished meanwhile: nothing to raise
+    case.refresh_from_db()
+    return True
+
+
 @transaction.atomic
 def triage_case(case: Case, *, act: bool = True) -> Suggestion:
-    """Compute and store the proposal for a case; with `act`, merge a near-certain duplicate
-    or dispatch when category and unit confidences pass the deployment's thresholds, and
-    alert the dispatchers of an emergency."""
+    """Compute and store the proposal for a case; with `act`, raise its priority when the
+    urgency rules say so (an emergency alerts the dispatchers on duty, once), then merge a
+    near-certain duplicate or dispatch when category and unit confidences pass the
+    deployment's thresholds."""
     case = (
         Case.objects.select_for_update(of=("self",))
         .select_related("place_unit", "category")
@@ -239,14 +259,16 @@ def triage_case(case: Case, *, act: bool = True) -> Suggestion:
     )
     suggestion = compute_suggestion(case)
     Suggestion.objects.filter(case=case).delete()
+    # Dispatcher decisions are compared from the next timeline event on (see feedback.py).
+    suggestion.feedback_upto = case.events.aggregate(last=Max("id"))["last"] or 0
     suggestion.save()
+    raised = act and _raise_priority(case, suggestion)
     if act and case.status == CaseStatus.RECEIVED:
         if _try_merge(case, suggestion):
             suggestion.auto_action = AutoAction.MERGED
         elif _try_dispatch(case, suggestion):
             suggestion.auto_action = AutoAction.DISPATCHED
-        suggestion.feedback_checked = bool(suggestion.auto_action)
-        suggestion.save(update_fields=["auto_action", "feedback_checked"])
+        suggestion.save(update_fields=["auto_action"])
     audit.record(
         "triage.case.triaged",
         actor=TRIAGE,
@@ -255,79 +277,14 @@ def triage_case(case: Case, *, act: bool = True) -> Suggestion:
         data={
             "unit": suggestion.unit_id,
             "priority": suggestion.priority,
+            "raised": raised,
             "auto": suggestion.auto_action,
         },
     )
-    if suggestion.priority == Priority.EMERGENCY and case.priority != Priority.EMERGENCY:
-        transaction.on_commit(lambda: _alert(case))
+    if case.priority == Priority.EMERGENCY:  # raised now, or submitted as one: alert once
+        reasons = list(suggestion.urgency_reasons)
+        transaction.on_commit(lambda: _alert(case, reasons))
     return suggestion
-
-
-# --- dispatcher feedback ------------------------------------------------------------------
-
-
-def _record_override(suggestion: Suggestion, unit: Unit, by: Any) -> Override | None:
-    if suggestion.unit_id is None or suggestion.unit_id == unit.pk:
-        return None
-    user = by if getattr(by, "is_authenticated", False) else None
-    override = Override.objects.create(
-        case=suggestion.case,
-        suggested_unit=suggestion.unit,
-        chosen_unit=unit,
-        suggested_category=suggestion.category_label,
-        category=suggestion.case.category,
-        by=user,
-        at=clock.now(),
-    )
-    audit.record(
-        "triage.override.recorded",
-        actor=by,
-        target=suggestion.case,
-        summary=suggestion.case.tracking_code,
-        data={"suggested": suggestion.unit_id, "chosen": unit.pk},
-    )
-    return override
-
-
-@transaction.atomic
-def dispatch_with_feedback(case: Case, *, unit: Unit, actor: Any, note: str = "") -> Case:
-    """Dispatch as `dispatch_case` does, and record an override when the dispatcher chose
-    another unit than triage proposed. The web and API layers call this instead."""
-    case = dispatch_case(case, unit=unit, actor=actor, note=note)
-    suggestion = Suggestion.objects.select_related("case").filter(case=case).first()
-    if suggestion is not None and not suggestion.feedback_checked:
-        _record_override(suggestion, unit, actor)
-        suggestion.feedback_checked = True
-        suggestion.save(update_fields=["feedback_checked"])
-    return case
-
-
-@transaction.atomic
-def collect_feedback(limit: int = 500) -> int:
-    """Compare proposals with the dispatches made elsewhere (plain `dispatch_case`) and record
-    the overrides; returns how many were recorded. Run by the sweep."""
-    pending = (
-        Suggestion.objects.select_for_update(skip_locked=True, of=("self",))
-        .select_related("case", "case__unit")
-        .filter(feedback_checked=False)
-        .exclude(case__status=CaseStatus.RECEIVED)[:limit]
-    )
-    recorded = 0
-    for suggestion in pending:
-        event = (
-            suggestion.case.events.filter(type=CaseEventType.DISPATCHED)
-            .order_by("at", "id")
-            .select_related("actor")
-            .first()
-        )
-        chosen = event.unit if event is not None else None
-        if chosen is not None and _record_override(
-            suggestion, chosen, event.actor if event else None
-        ):
-            recorded += 1
-        suggestion.feedback_checked = True
-        suggestion.save(update_fields=["feedback_checked"])
-    return recorded
 
 
 # --- rules the deployment edits -----------------------------------------------------------

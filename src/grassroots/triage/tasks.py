@@ -15,7 +15,8 @@ from django_tasks import task
 from grassroots.cases.enums import CaseStatus
 from grassroots.cases.models import Case
 
-from .services import collect_feedback, triage_case
+from .feedback import collect_feedback
+from .services import triage_case
 
 logger = logging.getLogger(__name__)
 BATCH = 200

@@ -9,10 +9,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from grassroots.cases.enums import CaseStatus
-from grassroots.cases.models import Case
 from grassroots.core.errors import DomainError
 from grassroots.triage import registry, services, tasks
+from grassroots.triage.feedback import training_rows
 from grassroots.triage.models import ClassifierModel
 from grassroots.triage.textmodel import (
     FeatureConfig,
@@ -46,16 +45,6 @@ def progress_bar(stream: Any) -> Callable[[str, float], None]:
 
 def _columns(value: str) -> list[str]:
     return [c.strip() for c in value.split(",") if c.strip()]
-
-
-def rows_from_cases() -> LabelledRows:
-    """Closed cases with a category: text = subject + description, label = category code."""
-    qs = Case.objects.filter(status=CaseStatus.CLOSED, category__isnull=False)
-    texts, labels = [], []
-    for subject, description, code in qs.values_list("subject", "description", "category__code"):
-        texts.append(f"{subject}\n{description}".strip())
-        labels.append(code)
-    return LabelledRows(texts, labels)
 
 
 class Command(BaseCommand):
@@ -95,7 +84,7 @@ class Command(BaseCommand):
 
     def _rows(self, options: dict[str, Any]) -> tuple[LabelledRows, str]:
         if options["from_cases"]:
-            return rows_from_cases(), "closed cases"
+            return training_rows(), "closed and corrected cases"
         if not (options["csv"] and options["text_cols"] and options["label_col"]):
             raise CommandError(_("Give --csv with --text-cols and --label-col, or --from-cases."))
         path = options["csv"]
