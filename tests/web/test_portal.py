@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -149,3 +150,29 @@ def test_the_areas_layer_is_simplified_geojson_of_streets(city: Any) -> None:
 def test_pages_speak_chinese_by_default(city: Any) -> None:
     page = Client().get("/report/").content.decode()
     assert '<html lang="zh-hans">' in page
+
+
+def test_a_resident_on_a_missing_page_is_sent_home_not_to_the_inbox(city: Any) -> None:
+    response = english().get("/conversations/999999/")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert '<a href="/">Back to the home page</a>' in html
+    assert "Back to the inbox" not in html
+
+
+def test_staff_on_a_missing_case_are_sent_back_to_the_inbox(city: Any, people: Any) -> None:
+    client = english()
+    client.force_login(people["dispatcher"])
+    response = client.get("/console/cases/999999/")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert '<a href="/console/">Back to the inbox</a>' in html
+    assert "Back to the home page" not in html
+
+
+def test_a_logged_in_resident_without_a_role_is_sent_home(city: Any) -> None:
+    client = english()
+    client.force_login(get_user_model().objects.create_user("resident-7", password="x" * 12))
+    html = client.get("/conversations/999999/").content.decode()
+    assert '<a href="/">Back to the home page</a>' in html
+    assert "Back to the inbox" not in html

@@ -8,6 +8,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from grassroots.core.admin import ReadOnlyAdmin
+
 from .models import (
     Attachment,
     Case,
@@ -42,19 +44,6 @@ class DeadlinePolicyAdmin(admin.ModelAdmin[DeadlinePolicy]):
     )
     list_filter = ("priority", "resolve_unit")
     autocomplete_fields = ("category",)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin[Any]):
-    """Shown for inspection; changed only by the services."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class EventInline(admin.TabularInline[CaseEvent, Case]):

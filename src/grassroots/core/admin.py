@@ -8,23 +8,27 @@ from .models import AuditEntry, CalendarDay
 from .services import delete_calendar_day, set_calendar_day
 
 
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
+    """Shown for inspection only: rows change through the services, never in the admin."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
+class AuditEntryAdmin(ReadOnlyAdmin):
     """The audit log is read-only, even for superusers."""
 
     list_display = ("at", "actor_label", "action", "target_type", "target_id", "summary")
     list_filter = ("action", "target_type")
     search_fields = ("actor_label", "action", "target_id", "summary")
     date_hierarchy = "at"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(CalendarDay)

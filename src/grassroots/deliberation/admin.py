@@ -3,10 +3,9 @@ through the services (the API and commands), so their records and audit stay who
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
+
+from grassroots.core.admin import ReadOnlyAdmin
 
 from .models import (
     Conversation,
@@ -23,26 +22,15 @@ from .models import (
 )
 
 
-class InspectOnly(admin.ModelAdmin[Any]):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(Conversation)
-class ConversationAdmin(InspectOnly):
+class ConversationAdmin(ReadOnlyAdmin):
     list_display = ("title", "unit", "status", "created_at")
     list_filter = ("status",)
     search_fields = ("title",)
 
 
 @admin.register(Statement)
-class StatementAdmin(InspectOnly):
+class StatementAdmin(ReadOnlyAdmin):
     list_display = ("conversation", "number", "status", "is_meta")
     list_filter = ("status", "is_meta")
     search_fields = ("text",)
@@ -59,7 +47,7 @@ for model in (
     ProposalPhoto,
     ProposalSupport,
 ):
-    admin.site.register(model, InspectOnly)
+    admin.site.register(model, ReadOnlyAdmin)
 
 
 # Suggestion collection and meetings: inspection only as well (the services keep the audit).
@@ -74,17 +62,17 @@ from .models import (  # noqa: E402
 
 
 @admin.register(Meeting)
-class MeetingAdmin(InspectOnly):
+class MeetingAdmin(ReadOnlyAdmin):
     list_display = ("title", "unit", "starts_at", "status")
     list_filter = ("status",)
     search_fields = ("title",)
 
 
 @admin.register(Decision)
-class DecisionAdmin(InspectOnly):
+class DecisionAdmin(ReadOnlyAdmin):
     list_display = ("text", "owner_unit", "due_on", "status")
     list_filter = ("status",)
 
 
 for meeting_model in (AgendaItem, MeetingParticipant, DecisionUpdate, ProposalUpdate):
-    admin.site.register(meeting_model, InspectOnly)
+    admin.site.register(meeting_model, ReadOnlyAdmin)

@@ -184,6 +184,8 @@ WORKING_TIME_ZONE: str = env.str("WORKING_TIME_ZONE", default="") or TIME_ZONE
 API_TOKEN_DAYS: int = env.int("API_TOKEN_DAYS", default=30)
 # Anonymous case submissions allowed per client address per minute (0: no limit).
 CASE_INTAKE_RATE_PER_MINUTE: int = env.int("CASE_INTAKE_RATE_PER_MINUTE", default=30)
+# Category hints while a resident types on /report/ (each runs the model), per address per minute.
+REPORT_HINTS_RATE_PER_MINUTE: int = env.int("REPORT_HINTS_RATE_PER_MINUTE", default=30)
 # Open311 GET requests (search, one request, services) allowed per client address per minute:
 # reads are public and a search can return 1,000 requests, so scrapers are slowed (0: no limit).
 OPEN311_READ_RATE_PER_MINUTE: int = env.int("OPEN311_READ_RATE_PER_MINUTE", default=300)

@@ -11,6 +11,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from grassroots.core.admin import ReadOnlyAdmin
+
 from . import services
 from .models import ClassifierModel, Override, RoutingRule, Suggestion, UrgencyRule
 
@@ -29,17 +31,6 @@ class RoutingRuleAdmin(admin.ModelAdmin[RoutingRule]):
     autocomplete_fields = ("category", "unit")
 
 
-class ReadOnly(admin.ModelAdmin[Any]):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.action(description=_("Activate the selected model"))
 def activate(modeladmin: Any, request: HttpRequest, queryset: QuerySet[ClassifierModel]) -> None:
     if queryset.count() != 1:
@@ -50,10 +41,10 @@ def activate(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Classifie
 
 
 @admin.register(ClassifierModel)
-class ClassifierModelAdmin(ReadOnly):
+class ClassifierModelAdmin(ReadOnlyAdmin):
     list_display = ("version", "is_active", "created_at")
     actions = [activate]
 
 
-admin.site.register(Suggestion, ReadOnly)
-admin.site.register(Override, ReadOnly)
+admin.site.register(Suggestion, ReadOnlyAdmin)
+admin.site.register(Override, ReadOnlyAdmin)

@@ -14,4 +14,5 @@ urlpatterns: list[URLPattern] = [
     path("console/queue/<int:case_id>/merge/", queue.quick_merge, name="quick_merge"),
     path("console/queue/<int:case_id>/triage/", queue.case_triage, name="case_triage"),
     path("track/<str:code>/photos/<int:attachment_id>/", portal.track_photo, name="track_photo"),
+    path("report/hints/", portal.report_hints, name="report_hints"),
 ]

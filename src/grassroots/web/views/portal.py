@@ -17,21 +17,27 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from grassroots.cases import presenters, services
 from grassroots.cases.codes import normalize_tracking_code
 from grassroots.cases.enums import Channel
 from grassroots.cases.errors import CaseError
-from grassroots.cases.models import Case
+from grassroots.cases.models import Case, Category
 from grassroots.cases.permissions import is_owner, visible_cases
 from grassroots.core import ratelimit
+from grassroots.core.errors import DomainError
+from grassroots.triage.classify import propose_category
 
 from ..forms import RateForm, ReasonForm, ReportForm, TrackForm
 from ..plainwords import plain_steps
 from .common import map_config, serve_attachment
 
 TRACKED = "tracked_cases"  # session key: {tracking code: secret} this browser may follow
+HINTS_PER_MINUTE = 30  # category hints per client address (REPORT_HINTS_RATE_PER_MINUTE)
+HINT_MIN_TEXT = 4  # characters typed before triage is asked
+HINT_FLOOR = 0.15  # a label less probable than this is noise to a resident: not shown
 
 
 def _remember(request: HttpRequest, case: Case) -> None:
@@ -81,6 +87,76 @@ def report(request: HttpRequest) -> HttpResponse:
         "map": map_config(),
     }
     return render(request, "web/portal/report.html", context, status=400 if form.errors else 200)
+
+
+def confidence_word(probability: float) -> tuple[str, str]:
+    """A resident-friendly word for a model probability, and its level (a CSS class)."""
+    if probability >= 0.7:
+        return "high", pgettext("triage confidence", "very likely")
+    if probability >= 0.4:
+        return "medium", pgettext("triage confidence", "likely")
+    return "low", pgettext("triage confidence", "possibly")
+
+
+def category_hints(subject: str, description: str) -> list[dict[str, Any]]:
+    """Triage's top categories for the text typed so far, best first, in the active language.
+
+    Only labels that name an active category of this deployment and reach `HINT_FLOOR`; none
+    when the text is too short or no classifier is active (or its file cannot be read).
+    """
+    text = f"{subject}\n{description}".strip()
+    if len(text) < HINT_MIN_TEXT:
+        return []
+    try:
+        proposal = propose_category(text)
+    except DomainError:
+        return []
+    if proposal is None:
+        return []
+    ranked = [
+        (str(row["category"]), float(str(row["probability"])))
+        for row in proposal.top
+        if row.get("category") and float(str(row["probability"])) >= HINT_FLOOR
+    ]
+    found = Category.objects.filter(
+        is_active=True, code__in=[code for code, _p in ranked]
+    ).select_related("parent")
+    by_code = {c.code: c for c in found}
+    hints: list[dict[str, Any]] = []
+    for code, probability in ranked:
+        category = by_code.get(code)
+        if category is None or any(h["code"] == code for h in hints):
+            continue
+        name = f"{category.parent.name} › {category.name}" if category.parent else category.name
+        level, word = confidence_word(probability)
+        hints.append({"code": code, "name": name, "level": level, "word": word})
+    return hints
+
+
+def _too_long(field: str, value: str) -> bool:
+    """Longer than the report form's field takes (the same limits as a submission)."""
+    limit = getattr(ReportForm.base_fields[field], "max_length", None)
+    return limit is not None and len(value) > limit
+
+
+@require_POST
+def report_hints(request: HttpRequest) -> HttpResponse:
+    """htmx: categories triage suggests for the report typed so far (anyone may ask).
+
+    Limited per client address; an over-long text is a 400 fragment; no model, no hints.
+    """
+    template = "web/portal/_hints.html"
+    per_minute = getattr(settings, "REPORT_HINTS_RATE_PER_MINUTE", HINTS_PER_MINUTE)
+    if not ratelimit.allow(request, "report_hints", per_minute):
+        refusal = _("Too many requests; suggestions pause for a minute.")
+        return render(request, template, {"error": refusal}, status=429)
+    subject = request.POST.get("subject", "")
+    description = request.POST.get("description", "")
+    if _too_long("subject", subject) or _too_long("description", description):
+        refusal = _("The text is too long for suggestions.")
+        return render(request, template, {"error": refusal}, status=400)
+    hints = category_hints(subject, description)
+    return render(request, template, {"hints": hints, "chosen": request.POST.get("category", "")})
 
 
 def _submitted(request: HttpRequest, form: ReportForm) -> HttpResponse:

@@ -23,25 +23,4 @@
     field.dispatchEvent(new Event("change", { bubbles: true }));
     field.focus();
   });
-
-  /* map.js fills the coordinates without an event: after a click, drag or key on the map,
-     say "change" on the latitude so that htmx asks triage again for duplicates nearby. */
-  function watchPin() {
-    var map = document.getElementById("phone-map");
-    var lat = document.getElementById("id_lat");
-    if (!map || !lat) return;
-    var last = lat.value;
-    function check() {
-      setTimeout(function () {
-        if (lat.value === last) return;
-        last = lat.value;
-        lat.dispatchEvent(new Event("change", { bubbles: true }));
-      }, 60);
-    }
-    ["click", "mouseup", "touchend", "keyup"].forEach(function (type) {
-      map.addEventListener(type, check);
-    });
-  }
-
-  document.addEventListener("DOMContentLoaded", watchPin);
 })();

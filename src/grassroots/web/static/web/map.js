@@ -1,7 +1,8 @@
 /* Maps with Leaflet, served from this origin. The base layer is the unit boundaries
    (GeoJSON from the site itself), so a map works with no tile server; when the deployment
    sets MAP_TILE_URL, tiles are drawn beneath. Configuration comes from data- attributes:
-     data-map="pick"  a pin the user places (fills the fields named by data-lat-field/-lng-field)
+     data-map="pick"  a pin the user places (fills the fields named by data-lat-field/-lng-field
+                      and fires "change" on both, so that htmx and other scripts can react)
      data-map="show"  one case's point (data-lat, data-lng)
      data-map="cases" points from data-points (a JSON list of [lat, lng, label]) */
 (function () {
@@ -34,7 +35,7 @@
     var lng = document.getElementById(el.dataset.lngField);
     var status = document.querySelector("[data-pin-status]");
     var marker = null;
-    function place(latlng, zoom) {
+    function place(latlng, zoom, silent) {
       if (!marker) marker = L.marker(latlng, { draggable: true }).addTo(map);
       marker.setLatLng(latlng);
       marker.off("dragend").on("dragend", function () { place(marker.getLatLng()); });
@@ -42,8 +43,13 @@
       lng.value = latlng.lng.toFixed(6);
       if (status) status.textContent = lat.value + ", " + lng.value;
       if (zoom) map.setView(latlng, Math.max(map.getZoom(), 16));
+      if (silent) return;
+      // Both fields hold their new value before anyone hears of either.
+      [lat, lng].forEach(function (field) {
+        field.dispatchEvent(new Event("change", { bubbles: true }));
+      });
     }
-    if (lat.value && lng.value) place(L.latLng(+lat.value, +lng.value), true);
+    if (lat.value && lng.value) place(L.latLng(+lat.value, +lng.value), true, true);
     map.on("click", function (e) { place(e.latlng); });
     var locate = document.querySelector("[data-locate]");
     if (locate && navigator.geolocation) {
