@@ -100,6 +100,7 @@ def _pages() -> dict[str, Callable[[], Any]]:
     """The pages to measure, each as a callable issuing one request."""
     from django.contrib.auth import get_user_model
     from django.test import Client
+    from django.utils import timezone
 
     from grassroots.cases.models import Case
 
@@ -118,8 +119,21 @@ def _pages() -> dict[str, Callable[[], Any]]:
     point = Case.objects.filter(lat__isnull=False, unit__code="101").order_by("id")[0]
     lat, lng = round(point.lat or 0, 4), round(point.lng or 0, 4)
     bbox = f"{lng - 0.01},{lat - 0.008},{lng + 0.01},{lat + 0.008}"
+    month = timezone.localdate().strftime("%Y-%m")
     return {
         "baseline: login page": lambda: anonymous.get("/login/"),
+        "report page, resident": lambda: anonymous.get("/report/"),
+        "phone intake, dispatcher": lambda: dispatcher.get("/console/phone/"),
+        "insights dashboard, supervisor": lambda: supervisor.get(
+            f"/console/insights/?period={month}"
+        ),
+        "monthly report, street 101": lambda: supervisor.get(
+            f"/console/insights/report/?unit=101&period={month}"
+        ),
+        "topic of the month, list": lambda: supervisor.get("/console/insights/projects/"),
+        "calls for suggestions": lambda: anonymous.get("/suggestions/"),
+        "meetings, supervisor": lambda: supervisor.get("/console/meetings/"),
+        "conversations": lambda: anonymous.get("/conversations/"),
         "inbox, dispatcher, dispatch queue": lambda: dispatcher.get("/console/?tab=dispatch"),
         "inbox, dispatcher, all cases": lambda: dispatcher.get("/console/?tab=all"),
         "inbox, dispatcher, overdue": lambda: dispatcher.get("/console/?tab=overdue"),
@@ -244,6 +258,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--demo-only", action="store_true", help="Skip the bulk cases.")
     args = parser.parse_args()
     VAR.mkdir(parents=True, exist_ok=True)
     import django
@@ -256,6 +271,8 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)  # migrations newer than the kept demo database
     measure("demo data", args.runs)
+    if args.demo_only:
+        return
     _use("work.sqlite3")
     from django.db import connection
 
