@@ -15,28 +15,11 @@ from grassroots.deliberation.models import Decision, DecisionUpdate, Meeting, Me
 from grassroots.deliberation.services import meetings as sv
 from grassroots.organizations.enums import Role
 from tests.cases.conftest import Api
+from tests.deliberation.conftest import MONDAY_MORNING as NOW
 from tests.factories.cases import person
-from tests.factories.organizations import make_tree
 
-pytestmark = pytest.mark.django_db
-NOW = dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("monday_morning")]
 STARTS = dt.datetime(2026, 3, 5, 11, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture(autouse=True)
-def _fixed_time() -> Any:
-    with clock.at(NOW):
-        yield
-
-
-@pytest.fixture
-def tree() -> Any:
-    return make_tree()
-
-
-@pytest.fixture
-def worker(tree: Any) -> Any:
-    return person("communityworker", Role.GRID_WORKER, tree["c1"])
 
 
 @pytest.fixture

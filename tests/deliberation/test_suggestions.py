@@ -10,7 +10,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 
-from grassroots.core import clock
 from grassroots.core.models import AuditEntry
 from grassroots.deliberation.errors import DeliberationError
 from grassroots.deliberation.models import (
@@ -23,32 +22,16 @@ from grassroots.deliberation.models import (
 from grassroots.deliberation.services import suggestions as sv
 from grassroots.deliberation.services.conversations import Voter
 from grassroots.organizations.enums import Role
+from tests.deliberation.conftest import MONDAY_MORNING as NOW
 from tests.factories.cases import person
-from tests.factories.organizations import UserFactory, make_tree
+from tests.factories.organizations import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("monday_morning")]
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-NOW = dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC)  # a Monday, 10:00 in Beijing
 
 
 def token(n: int) -> Voter:
     return Voter(device_token=f"device-token-{n:08d}-abcdef")
-
-
-@pytest.fixture(autouse=True)
-def _fixed_time() -> Any:
-    with clock.at(NOW):
-        yield
-
-
-@pytest.fixture
-def tree() -> Any:
-    return make_tree()
-
-
-@pytest.fixture
-def worker(tree: Any) -> Any:
-    return person("communityworker", Role.GRID_WORKER, tree["c1"])
 
 
 @pytest.fixture

@@ -2,43 +2,23 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from grassroots.core import clock
 from grassroots.deliberation.models import Proposal, ProposalSupport
 from grassroots.organizations.enums import Role
 from tests.cases.conftest import Api
 from tests.factories.cases import person
-from tests.factories.organizations import make_tree
 
-pytestmark = pytest.mark.django_db
-NOW = dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("monday_morning")]
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 BASE = "/deliberation/suggestions"
 
 
 def device(n: int) -> dict[str, str]:
     return {"X-Device-Token": f"device-token-{n:08d}-abcdef"}
-
-
-@pytest.fixture(autouse=True)
-def _fixed_time() -> Any:
-    with clock.at(NOW):
-        yield
-
-
-@pytest.fixture
-def tree() -> Any:
-    return make_tree()
-
-
-@pytest.fixture
-def worker(tree: Any) -> Any:
-    return person("communityworker", Role.GRID_WORKER, tree["c1"])
 
 
 @pytest.fixture

@@ -18,31 +18,15 @@ from grassroots.deliberation.services import suggestions_review as review
 from grassroots.deliberation.services.conversations import Voter
 from grassroots.organizations import services as org
 from grassroots.organizations.enums import Role
+from tests.deliberation.conftest import MONDAY_MORNING as NOW
 from tests.factories.cases import person, submit
 from tests.factories.organizations import make_tree
 
-pytestmark = pytest.mark.django_db
-NOW = dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("monday_morning")]
 
 
 def token(n: int) -> Voter:
     return Voter(device_token=f"device-token-{n:08d}-abcdef")
-
-
-@pytest.fixture(autouse=True)
-def _fixed_time() -> Any:
-    with clock.at(NOW):
-        yield
-
-
-@pytest.fixture
-def tree() -> Any:
-    return make_tree()
-
-
-@pytest.fixture
-def worker(tree: Any) -> Any:
-    return person("communityworker", Role.GRID_WORKER, tree["c1"])
 
 
 @pytest.fixture
