@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from shapely.geometry import mapping, shape
 
 from grassroots.cases.models import Attachment
+from grassroots.cases.services import CaseDraft
 from grassroots.geo import index as geo_index
 from grassroots.geo.models import Area
 from grassroots.organizations.enums import UnitLevel
@@ -84,3 +85,23 @@ def serve_attachment(attachment: Attachment) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def case_draft(data: dict[str, Any], *, channel: str, priority: str | None = None) -> CaseDraft:
+    """A resident's case from a cleaned intake form (portal or phone); anonymous drops identity."""
+    anonymous = bool(data["anonymous"])
+    return CaseDraft(
+        kind=data["kind"],
+        subject=data["subject"],
+        description=data["description"],
+        category=data["category"] or None,
+        channel=channel,
+        lat=data["lat"],
+        lng=data["lng"],
+        address=data["address"],
+        resident_name="" if anonymous else data["name"],
+        resident_phone="" if anonymous else data["phone"],
+        anonymous=anonymous,
+        confidential=bool(data["confidential"]),
+        **({"priority": priority} if priority else {}),
+    )

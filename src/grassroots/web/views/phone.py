@@ -36,7 +36,7 @@ from grassroots.triage.duplicates import case_text, find_duplicates
 from grassroots.triage.urgency import assess_urgency
 
 from ..forms import PhoneIntakeForm
-from .common import map_config
+from .common import case_draft, map_config
 from .console import _console
 from .errors import staff_view
 
@@ -154,25 +154,6 @@ def triage_hints(user: Any, data: Any) -> dict[str, Any]:
     }
 
 
-def _draft(data: dict[str, Any]) -> services.CaseDraft:
-    anonymous = bool(data["anonymous"])
-    return services.CaseDraft(
-        kind=data["kind"],
-        subject=data["subject"],
-        description=data["description"],
-        category=data["category"] or None,
-        priority=data["priority"],
-        channel=Channel.PHONE,
-        lat=data["lat"],
-        lng=data["lng"],
-        address=data["address"],
-        resident_name="" if anonymous else data["name"],
-        resident_phone="" if anonymous else data["phone"],
-        anonymous=anonymous,
-        confidential=bool(data["confidential"]),
-    )
-
-
 @staff_view
 def phone_intake(request: HttpRequest) -> HttpResponse:
     """The operator's form; a valid post creates the case and leads to the read-out page."""
@@ -183,7 +164,11 @@ def phone_intake(request: HttpRequest) -> HttpResponse:
         key = (request.POST.get("idempotency_key") or "")[:64] or None
         try:
             result = services.submit_case(
-                _draft(form.cleaned_data), actor=request.user, idempotency_key=key
+                case_draft(
+                    form.cleaned_data, channel=Channel.PHONE, priority=form.cleaned_data["priority"]
+                ),
+                actor=request.user,
+                idempotency_key=key,
             )
         except CaseError as error:
             form.add_error(None, error.message)

@@ -32,7 +32,7 @@ from grassroots.triage.classify import propose_category
 
 from ..forms import RateForm, ReasonForm, ReportForm, TrackForm
 from ..plainwords import plain_steps
-from .common import map_config, serve_attachment
+from .common import case_draft, map_config, serve_attachment
 
 TRACKED = "tracked_cases"  # session key: {tracking code: secret} this browser may follow
 HINTS_PER_MINUTE = 30  # category hints per client address (REPORT_HINTS_RATE_PER_MINUTE)
@@ -44,24 +44,6 @@ def _remember(request: HttpRequest, case: Case) -> None:
     tracked = dict(request.session.get(TRACKED, {}))
     tracked[case.tracking_code] = case.secret
     request.session[TRACKED] = dict(list(tracked.items())[-20:])
-
-
-def _draft(data: dict[str, Any], channel: str) -> services.CaseDraft:
-    anonymous = bool(data["anonymous"])
-    return services.CaseDraft(
-        kind=data["kind"],
-        subject=data["subject"],
-        description=data["description"],
-        category=data["category"] or None,
-        channel=channel,
-        lat=data["lat"],
-        lng=data["lng"],
-        address=data["address"],
-        resident_name="" if anonymous else data["name"],
-        resident_phone="" if anonymous else data["phone"],
-        anonymous=anonymous,
-        confidential=bool(data["confidential"]),
-    )
 
 
 def _rate_limited(request: HttpRequest, bucket: str, per_minute: int) -> bool:
@@ -164,7 +146,7 @@ def _submitted(request: HttpRequest, form: ReportForm) -> HttpResponse:
     user = request.user if request.user.is_authenticated else None
     key = (request.POST.get("idempotency_key") or "")[:64] or None
     result = services.submit_case(
-        _draft(form.cleaned_data, channel), actor=user, idempotency_key=key
+        case_draft(form.cleaned_data, channel=channel), actor=user, idempotency_key=key
     )
     case = result.case
     photo = form.cleaned_data.get("photo")
