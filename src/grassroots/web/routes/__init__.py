@@ -3,4 +3,4 @@
 Each module's names live in the ``web`` namespace (``{% url 'web:board' %}``).
 """
 
-AREAS = ("intake", "board", "suggestions", "conversations", "insights")
+AREAS = ("intake", "board", "suggestions", "conversations", "insights", "duty")
