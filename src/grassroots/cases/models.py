@@ -126,6 +126,8 @@ class Resident(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="resident_profiles",
     )
+    # Set when the retention period erased the person's data (cases/services/retention.py).
+    erased_at = models.DateTimeField(_("personal data erased at"), null=True, editable=False)
 
     class Meta:
         verbose_name = _("resident")
@@ -230,6 +232,8 @@ class Case(TimeStampedModel):
     reminded_respond = models.BooleanField(default=False, editable=False)
     reminded_resolve = models.BooleanField(default=False, editable=False)
     escalated = models.BooleanField(_("escalated"), default=False)
+    # Set when the retention period erased the address and coarsened the point (retention.py).
+    erased_at = models.DateTimeField(_("personal data erased at"), null=True, editable=False)
 
     objects = CaseQuerySet.as_manager()
 

@@ -130,6 +130,7 @@ def detail(case: Case, user: Any, scope: Scope) -> dict[str, Any]:
         "lng": case.lng,
         "address": case.address,
         "resident": resident_out(case.resident),
+        "erased_at": case.erased_at,
         "anonymous": case.anonymous,
         "confidential": case.confidential,
         "reply": case.reply,

@@ -127,6 +127,9 @@ class CaseOut(CaseSummaryOut):
     lng: float | None
     address: str
     resident: ResidentOut | None
+    erased_at: datetime | None = Field(
+        None, description="When the retention period erased the address, point and resident."
+    )
     anonymous: bool
     confidential: bool
     reply: str

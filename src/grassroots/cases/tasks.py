@@ -159,3 +159,14 @@ def sweep_deadlines() -> dict[str, int]:
         "escalated": report.escalated,
         "auto_closed": report.auto_closed,
     }
+
+
+@task()
+def erase_expired_personal_data() -> dict[str, int]:
+    """The periodic task: erase personal data past the retention period (retention.py)."""
+    from .services.retention import erase_personal_data
+
+    report = erase_personal_data(actor=None)
+    if report.cases or report.residents:
+        logger.info("retention: erased %s", report)
+    return {"cases": report.cases, "residents": report.residents}

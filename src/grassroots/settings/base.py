@@ -222,6 +222,10 @@ CASE_ATTACHMENT_MAX_COUNT: int = env.int("CASE_ATTACHMENT_MAX_COUNT", default=9)
 OPEN311_JURISDICTION_ID: str = env.str("OPEN311_JURISDICTION_ID", default="grassroots.local")
 # Days after closure during which a resident may still reopen a case.
 CASE_REOPEN_WINDOW_DAYS: int = env.int("CASE_REOPEN_WINDOW_DAYS", default=30)
+# Days after a case ended before its address, exact point and (once all their cases are
+# erased) the resident's identity are erased; 0 keeps them forever (docs/domain/cases.md).
+PERSONAL_DATA_RETENTION_DAYS: int = env.int("PERSONAL_DATA_RETENTION_DAYS", default=3 * 365)
+PERIODIC_TASKS.append(("grassroots.cases.tasks.erase_expired_personal_data", 24 * 3600))
 # A tile URL template for maps; empty means the unit boundaries are the base layer.
 MAP_TILE_URL: str = env.str("MAP_TILE_URL", default="")
 # A process rebuilds its cached Polis engine at most this often once a worker stored new math.
