@@ -182,7 +182,9 @@ def _voted_and_computed(conv: Any, capture: Callable[..., Any]) -> list[Statemen
 
 
 def test_a_pending_recompute_is_not_requested_twice(conv: Any) -> None:
-    Conversation.objects.filter(pk=conv.pk).update(math_requested=True)
+    Conversation.objects.filter(pk=conv.pk).update(
+        math_requested=True, math_requested_at=clock.now()
+    )
 
     enqueued = request_recompute(conv.pk)
 
@@ -215,11 +217,82 @@ def test_a_flag_left_by_a_lost_task_is_claimed_again_once_stale(conv: Any) -> No
         _two_camps(conv, people=6)
         transaction.get_connection().run_on_commit = []
     long_ago = clock.now() - tasks.STALE_REQUEST - timedelta(seconds=1)
-    Conversation.objects.filter(pk=conv.pk).update(math_requested=True, updated_at=long_ago)
+    Conversation.objects.filter(pk=conv.pk).update(math_requested=True, math_requested_at=long_ago)
 
     assert request_recompute(conv.pk) is True
     assert ConversationMath.objects.get(pk=conv.pk).vote_seq == VoteEvent.objects.latest("id").pk
+    stored = Conversation.objects.get(pk=conv.pk)
+    assert (stored.math_requested, stored.math_requested_at) == (False, None)
+
+
+def test_editing_the_conversation_does_not_make_a_lost_request_look_fresh(conv: Any) -> None:
+    long_ago = clock.now() - tasks.STALE_REQUEST - timedelta(seconds=1)
+    Conversation.objects.filter(pk=conv.pk).update(math_requested=True, math_requested_at=long_ago)
+    edited = Conversation.objects.get(pk=conv.pk)
+    edited.title = "Parking on Elm Road and Oak Lane"
+    edited.save()  # bumps updated_at to now
+
+    assert request_recompute(conv.pk) is True
     assert Conversation.objects.get(pk=conv.pk).math_requested is False
+
+
+def test_a_request_stamps_when_it_was_made(conv: Any, monkeypatch: Any) -> None:
+    queue = _CountingQueue()
+    monkeypatch.setattr(tasks, "recompute_conversation", queue)
+    moment = clock.now().replace(microsecond=0)
+
+    with clock.at(moment):
+        assert request_recompute(conv.pk) is True
+
+    stored = Conversation.objects.get(pk=conv.pk)
+    assert (stored.math_requested, stored.math_requested_at) == (True, moment)
+    assert queue.calls == [conv.pk]
+
+
+class _CountingQueue:
+    """Stands in for the task: records enqueues, never runs them (a slow worker)."""
+
+    def __init__(self) -> None:
+        self.calls: list[int] = []
+
+    def enqueue(self, conversation_id: int) -> None:
+        self.calls.append(conversation_id)
+
+
+def test_results_reads_behind_the_votes_leave_at_most_one_recompute_pending(
+    conv: Any, django_capture_on_commit_callbacks: Callable[..., Any], monkeypatch: Any
+) -> None:
+    with django_capture_on_commit_callbacks():  # the votes' own requests are never run
+        _two_camps(conv, people=6)
+    queue = _CountingQueue()
+    monkeypatch.setattr(tasks, "recompute_conversation", queue)
+    path = f"/deliberation/conversations/{conv.pk}/results"
+
+    statuses = [Api().get(path).status_code for _ in range(3)]
+
+    assert statuses == [200, 200, 200]
+    assert queue.calls == [conv.pk]
+    assert Conversation.objects.get(pk=conv.pk).math_requested is True
+    assert not ConversationMath.objects.filter(pk=conv.pk).exists()
+
+
+def test_results_read_after_a_lost_request_enqueues_exactly_one_more(
+    conv: Any, django_capture_on_commit_callbacks: Callable[..., Any], monkeypatch: Any
+) -> None:
+    with django_capture_on_commit_callbacks():
+        _two_camps(conv, people=6)
+    queue = _CountingQueue()
+    monkeypatch.setattr(tasks, "recompute_conversation", queue)
+    path = f"/deliberation/conversations/{conv.pk}/results"
+    Api().get(path)
+    later = clock.now() + tasks.STALE_REQUEST + timedelta(seconds=1)
+
+    with clock.at(later):
+        Api().get(path)
+        Api().get(path)
+
+    assert queue.calls == [conv.pk, conv.pk]
+    assert Conversation.objects.get(pk=conv.pk).math_requested_at == later
 
 
 def test_reading_results_behind_the_votes_requests_the_missing_recompute(

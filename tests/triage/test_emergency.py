@@ -12,6 +12,7 @@ from grassroots.accounts.models import Notification
 from grassroots.cases.enums import CaseEventType, Priority
 from grassroots.cases.models import Case
 from grassroots.triage import services, tasks
+from grassroots.triage.reasons import render_all
 from grassroots.triage.urgency import assess_urgency, phrase_score
 from tests.factories.cases import staff
 from tests.triage.test_triage_app import _model_dir, in_place, tree  # noqa: F401
@@ -27,7 +28,9 @@ def _rules() -> None:
 def test_sweep_raises_an_emergency_which_then_heads_the_queue(
     tree: Any,  # noqa: F811
     django_capture_on_commit_callbacks: Any,
+    settings: Any,
 ) -> None:
+    settings.LANGUAGE_CODE = "en"  # the stored note and the alert: the deployment's language
     people = staff(tree)
     older = in_place(tree["g1"], subject="Pothole on Elm Road", description="A deep pothole.")
     case = in_place(tree["g1"], subject="Gas leak", description="Strong gas leak in the hall")
@@ -93,7 +96,12 @@ def test_the_soft_view_catches_a_rephrased_emergency_and_says_which_phrase(
 
     case.refresh_from_db()
     assert (suggestion.priority, case.priority) == (Priority.EMERGENCY, Priority.EMERGENCY)
-    assert suggestion.urgency_reasons == ["The text resembles “gas leak” (100 %): Emergency."]
+    assert suggestion.urgency_reasons == [
+        {"code": "urgency.resembles", "params": {"phrase": "gas leak", "p": 100.0}}
+    ]
+    assert render_all(suggestion.urgency_reasons) == [
+        "The text resembles “gas leak” (100 %): Emergency."
+    ]
 
 
 def test_triage_never_lowers_a_priority_and_leaves_ordinary_cases_alone(

@@ -177,3 +177,13 @@ def test_overdue_and_follow_up_tabs(city: Any, people: Any) -> None:
     assert "Answered" in client.get("/console/?tab=followup").content.decode()
     assert "Answered" not in client.get("/console/?tab=overdue").content.decode()
     assert Case.objects.get(pk=case.pk).status == "replied"
+
+
+def test_only_those_who_dispatch_get_the_dispatch_queue_tab(city: Any, people: Any) -> None:
+    handler = as_user(people["handler1"])
+
+    html = handler.get("/console/").content.decode()
+
+    assert "?tab=mine" in html and "?tab=dispatch" not in html
+    assert handler.get("/console/?tab=dispatch").status_code == 400
+    assert "?tab=dispatch" in as_user(people["dispatcher"]).get("/console/").content.decode()

@@ -77,6 +77,18 @@ def test_dashboard_shows_table_charts_map_and_hot_issues(march: Any, people: Any
 
 
 @pytest.mark.django_db
+def test_an_empty_period_says_so_instead_of_drawing_empty_charts(march: Any, people: Any) -> None:
+    client = login(people["supervisor"])
+    full = _page(client, "/console/insights/?period=2025-03&level=street")
+    empty = _page(client, "/console/insights/?period=2024-03&level=street")
+
+    assert 'data-chart="categories"' in full and 'data-empty="categories"' not in full
+    assert 'data-chart="categories"' not in empty and 'data-chart="ranking"' not in empty
+    assert "No case was received in this period." in empty
+    assert "No unit has enough cases in this period to be ranked." in empty
+
+
+@pytest.mark.django_db
 def test_drill_down_lists_the_cases_behind_the_figure(march: Any, people: Any) -> None:
     html = _page(
         login(people["supervisor"]),

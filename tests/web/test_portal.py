@@ -47,7 +47,7 @@ def test_a_report_with_pin_and_photo_gets_a_receipt(city: Any) -> None:
     assert case.resident is not None and case.resident.phone == "13900001111"
     assert case.attachments.count() == 1
     receipt = client.get("/report/receipt/").content.decode()
-    assert case.secret in receipt
+    assert f"{case.secret[:4]} {case.secret[4:]}" in receipt  # grouped as the phone reads it
     assert case.tracking_code[:4] in receipt
     assert f'href="/track/{case.tracking_code}/"' in receipt
 
@@ -176,3 +176,11 @@ def test_a_logged_in_resident_without_a_role_is_sent_home(city: Any) -> None:
     html = client.get("/conversations/999999/").content.decode()
     assert '<a href="/">Back to the home page</a>' in html
     assert "Back to the inbox" not in html
+
+
+def test_the_secret_may_be_typed_as_it_is_shown_in_groups(city: Any) -> None:
+    case = submit()
+    grouped = f"{case.secret[:4]} {case.secret[4:]}"
+    response = english().post("/track/", {"code": case.tracking_code, "secret": grouped})
+    assert response.status_code == 302
+    assert response["Location"] == f"/track/{case.tracking_code}/"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -13,6 +14,19 @@ from .masking import mask_email, mask_id_number, mask_name, mask_phone
 from .models import Attachment, Case, CaseEvent, Category, Resident
 from .permissions import Scope, may
 from .workflow import Action, actions_in
+
+# Apps above cases (triage) may word the notes they wrote on timeline events in the reader's
+# language: a hook takes a case's events and returns {event id: note}. Cases cannot import
+# those apps (dependencies point one way), so they register here from AppConfig.ready.
+NOTE_HOOKS: list[Callable[[Sequence[CaseEvent]], dict[int, str]]] = []
+
+
+def event_notes(events: Sequence[CaseEvent]) -> dict[int, str]:
+    """The notes the registered hooks word for these events; the others keep their own."""
+    notes: dict[int, str] = {}
+    for hook in NOTE_HOOKS:
+        notes.update(hook(events))
+    return notes
 
 
 def unit_ref(unit: Unit | None) -> dict[str, str] | None:
@@ -74,7 +88,7 @@ def summary(case: Case) -> dict[str, Any]:
     }
 
 
-def event_out(event: CaseEvent, *, for_resident: bool) -> dict[str, Any]:
+def event_out(event: CaseEvent, *, for_resident: bool, note: str | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {
         "type": event.type,
         "label": str(CaseEventType(event.type).label),
@@ -87,7 +101,9 @@ def event_out(event: CaseEvent, *, for_resident: bool) -> dict[str, Any]:
         out["note"] = event.public_note
     else:
         out.update(
-            actor=event.actor_label, note=event.note or event.public_note, public=event.public
+            actor=event.actor_label,
+            note=note or event.note or event.public_note,
+            public=event.public,
         )
     return out
 
@@ -158,10 +174,17 @@ def detail(case: Case, user: Any, scope: Scope) -> dict[str, Any]:
         "extensions": list(
             case.extensions.values("id", "working_days", "reason", "status", "created_at")
         ),
-        "timeline": [event_out(e, for_resident=False) for e in case.events.select_related("unit")],
+        "timeline": staff_timeline(case),
         "attachments": [attachment_out(a) for a in case.attachments.all()],
         "actions": available_actions(user, case, scope),
     }
+
+
+def staff_timeline(case: Case) -> list[dict[str, Any]]:
+    """The whole timeline, notes worded by the registered hooks where they have one."""
+    events = list(case.events.select_related("unit"))
+    notes = event_notes(events)
+    return [event_out(e, for_resident=False, note=notes.get(e.pk)) for e in events]
 
 
 def track(case: Case) -> dict[str, Any]:

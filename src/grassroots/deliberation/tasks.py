@@ -5,14 +5,16 @@ happen in one transaction, so with the database task backend the flag can only b
 task row is stored too; an enqueue that fails rolls the flag back (and is logged, never raised
 into the vote that triggered it). Two more guards keep a lost task (a worker killed mid-run,
 another backend) from freezing the math: a flag older than `STALE_REQUEST` (the claim stamps
-`updated_at`) may be claimed again, and `refresh_if_behind` — called when results are read —
-requests a recompute whenever the stored math covers fewer votes than were cast.
+`math_requested_at`; a flag without a stamp counts as stale) may be claimed again, and
+`refresh_if_behind` — called when results are read — requests a recompute whenever the stored
+math covers fewer votes than were cast. Readers never pile up work: while a request is pending
+and fresh, they neither enqueue nor write (at most one pending recompute per conversation).
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import F, Max, Q
@@ -34,10 +36,9 @@ def request_recompute(conversation_id: int) -> bool:
     now = clock.now()
     try:
         with transaction.atomic():
-            claimed = Conversation.objects.filter(
-                Q(math_requested=False) | Q(updated_at__lt=now - STALE_REQUEST),
-                pk=conversation_id,
-            ).update(math_requested=True, updated_at=now)
+            claimed = Conversation.objects.filter(_claimable(now), pk=conversation_id).update(
+                math_requested=True, math_requested_at=now
+            )
             if claimed:
                 recompute_conversation.enqueue(conversation_id)
     except Exception:  # the vote is stored; the next request or read retries the math
@@ -46,9 +47,22 @@ def request_recompute(conversation_id: int) -> bool:
     return bool(claimed)
 
 
+def _claimable(now: datetime) -> Q:
+    """No request pending, or the pending one is older than `STALE_REQUEST` (lost)."""
+    return (
+        Q(math_requested=False)
+        | Q(math_requested_at__isnull=True)
+        | Q(math_requested_at__lt=now - STALE_REQUEST)
+    )
+
+
 def refresh_if_behind(conversation_id: int) -> bool:
     """Request a recompute when votes were cast after the stored math; returns whether one
-    was enqueued. Cheap (two indexed lookups), so readers of the results may call it."""
+    was enqueued. Cheap (indexed reads, no write while a request is pending), so readers of
+    the results may call it on every GET."""
+    pending = Conversation.objects.filter(pk=conversation_id).exclude(_claimable(clock.now()))
+    if pending.exists():
+        return False
     last = VoteEvent.objects.filter(conversation_id=conversation_id).aggregate(m=Max("id"))["m"]
     if last is None:
         return False
@@ -64,7 +78,9 @@ def recompute_conversation(conversation_id: int) -> int:
 
     The flag is cleared first, so votes arriving during the computation request another run.
     """
-    Conversation.objects.filter(pk=conversation_id).update(math_requested=False)
+    Conversation.objects.filter(pk=conversation_id).update(
+        math_requested=False, math_requested_at=None
+    )
     conversation = Conversation.objects.filter(pk=conversation_id).first()
     if conversation is None:
         return 0

@@ -35,7 +35,7 @@ from grassroots.triage.defaults.demo_model import ensure_demo_model
 from . import catalog, sources
 from .cases import CaseLoad, load_cases
 from .lattice import Lattice, clip
-from .users import DemoLogin, demo_logins, ensure_demo_users
+from .users import DemoLogin, demo_logins, ensure_demo_shifts, ensure_demo_users
 
 LOADED_ACTION = "demo.data.loaded"
 STREET_SOURCE = "NYC DCP community districts (dwillis/nyc-maps), BoroCD {code}"
@@ -80,6 +80,7 @@ def load_demo(*, force: bool = False, progress: bool = False) -> DemoSummary:
         builder.build()
         logins = demo_logins([str(code) for code in sources.community_districts()])
         users_created = ensure_demo_users(logins, builder.units)
+        ensure_demo_shifts(logins, builder.units, now=now)
         summary = DemoSummary(False, builder.created, users_created, logins)
         summary.cases = load_cases(builder.units, now=now, progress=progress)
         summary.partner_created = _ensure_open311_partner()

@@ -6,11 +6,14 @@ They exist only where the demo data is loaded; never in a real deployment.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 
+from grassroots.organizations.duty import add_shift
 from grassroots.organizations.enums import Role
 from grassroots.organizations.models import Unit
 from grassroots.organizations.services import grant_role
@@ -22,6 +25,8 @@ DEMO_PASSWORD = "grassroots-demo"  # noqa: S105 (public on purpose: demo data on
 GRID_WORKER_STREETS = ("101", "301")
 # Departments with a demo handler.
 HANDLER_AGENCIES = ("DSNY",)
+# The demo dispatchers' roster: day shifts for a week from the load, local time.
+SHIFT_DAYS, DAY_STARTS, SHIFT_HOURS = 7, time(8, 0), 12
 
 
 @dataclass(frozen=True)
@@ -98,3 +103,32 @@ def _create_user(user_model: Any, login: DemoLogin, password_hash: str) -> Any:
     user.password = password_hash
     user.save(update_fields=["password"])
     return user
+
+
+def ensure_demo_shifts(logins: list[DemoLogin], units: dict[str, Unit], *, now: datetime) -> int:
+    """Put each demo dispatcher on the duty roster (day shifts 08:00–20:00 for a week, and
+    the night shift running at `now` when loaded at night), unless they have a shift still to
+    come; returns how many shifts were added."""
+    user_model: Any = get_user_model()
+    added = 0
+    for login in logins:
+        user = user_model.objects.get(username=login.username)
+        if login.role != Role.DISPATCHER or user.duty_shifts.filter(ends_at__gt=now).exists():
+            continue
+        for start in _shift_starts(now):
+            end = start + timedelta(hours=SHIFT_HOURS)
+            unit = units[login.unit_code]
+            add_shift(user, unit=unit, starts_at=start, ends_at=end, note="demo", actor=None)
+            added += 1
+    return added
+
+
+def _shift_starts(now: datetime) -> list[datetime]:
+    zone = timezone.get_current_timezone()
+    today = timezone.localdate(now)
+    span = timedelta(hours=SHIFT_HOURS)
+    dates = [today + timedelta(days=i) for i in range(SHIFT_DAYS)]
+    days = [datetime.combine(day, DAY_STARTS, zone) for day in dates]
+    nights = [day - span for day in days[:2]]  # yesterday's and today's 20:00
+    running = [night for night in nights if night <= now < night + span]
+    return sorted([*running, *(day for day in days if day + span > now)])

@@ -1,5 +1,5 @@
-"""The tree of units (city → district → street → community → grid, with departments beside it)
-and the roles people hold at them."""
+"""The tree of units (city → district → street → community → grid, with departments beside it),
+the roles people hold at them, and the dispatchers' duty roster."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from grassroots.core.models import TimeStampedModel
 
 from .enums import Role, UnitLevel
-from .querysets import PATH_STEP, UnitQuerySet
+from .querysets import PATH_STEP, DutyShiftQuerySet, UnitQuerySet
 
 code_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$",
@@ -100,3 +100,50 @@ class Membership(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.unit.code}"
+
+
+class DutyShift(TimeStampedModel):
+    """A dispatcher on duty for a unit's whole subtree from `starts_at` to `ends_at` (UTC).
+
+    Written only by `organizations.duty`. A cancelled shift stays, with `cancelled_at`, so
+    that "who was on duty when that emergency came in" can still be answered.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dispatcher"),
+        on_delete=models.CASCADE,
+        related_name="duty_shifts",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="duty_shifts"
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    objects = DutyShiftQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("duty shift")
+        verbose_name_plural = _("duty shifts")
+        ordering = ["starts_at", "pk"]
+        indexes = [models.Index(fields=["unit", "ends_at"], name="dutyshift_unit_ends")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="dutyshift_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.unit.code} {self.starts_at:%Y-%m-%d %H:%M}"

@@ -8,8 +8,15 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Length, Substr
 
+from .enums import Role
 from .models import Membership, Unit
 from .querysets import UnitQuerySet, subtree_q
+
+# Who changes the duty roster: the shift leaders (supervisors) and administrators of the unit or
+# an ancestor. Dispatchers read it but do not roster themselves: taking oneself off duty is a
+# supervisor's decision.
+ROSTER_EDITORS = frozenset({Role.SUPERVISOR, Role.ADMIN})
+ROSTER_VIEWERS = ROSTER_EDITORS | {Role.DISPATCHER}
 
 
 def _memberships(user: Any, roles: Iterable[str] | None) -> Any:
@@ -57,3 +64,13 @@ def has_role(user: Any, unit: Unit, roles: Iterable[str] | None = None) -> bool:
         return False
     ids = [*unit.ancestor_ids, unit.pk]
     return bool(_memberships(user, roles).filter(unit_id__in=ids).exists())
+
+
+def may_view_roster(user: Any, unit: Unit) -> bool:
+    """Whether the user may read the duty roster of this unit (a centre role over it)."""
+    return has_role(user, unit, ROSTER_VIEWERS)
+
+
+def may_edit_roster(user: Any, unit: Unit) -> bool:
+    """Whether the user may add or cancel duty shifts for this unit."""
+    return has_role(user, unit, ROSTER_EDITORS)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db import models
 
 if TYPE_CHECKING:
-    from .models import Unit
+    from .models import DutyShift, Unit  # noqa: F401 (DutyShift is named in a string below)
 
 # Each unit's path is its parent's path plus its own primary key, zero-padded to this width.
 # Digits only, so that "under this path" is a range that sorts the same in every collation.
@@ -40,3 +41,21 @@ class UnitQuerySet(models.QuerySet["Unit"]):
 
     def at_level(self, level: str) -> UnitQuerySet:
         return self.filter(level=level)
+
+
+class DutyShiftQuerySet(models.QuerySet["DutyShift"]):
+    def active(self) -> DutyShiftQuerySet:
+        """Shifts not cancelled."""
+        return self.filter(cancelled_at__isnull=True)
+
+    def overlapping(self, start: datetime, end: datetime) -> DutyShiftQuerySet:
+        """Shifts sharing some moment with [start, end)."""
+        return self.filter(starts_at__lt=end, ends_at__gt=start)
+
+    def covering(self, at: datetime) -> DutyShiftQuerySet:
+        """Shifts running at `at` (start included, end excluded)."""
+        return self.filter(starts_at__lte=at, ends_at__gt=at)
+
+    def for_place(self, unit: Unit) -> DutyShiftQuerySet:
+        """Shifts that cover this unit: held for it or for one of its ancestors."""
+        return self.filter(unit_id__in=[*unit.ancestor_ids, unit.pk])

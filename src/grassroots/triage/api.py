@@ -16,7 +16,7 @@ from . import schemas as s
 from .classify import propose_category
 from .errors import TriageError, TriageErrorCode
 from .models import Suggestion
-from .presenters import category_out, suggestion_out
+from .presenters import category_out, suggestion_out, urgency_out
 from .services import compute_suggestion
 from .urgency import assess_urgency
 
@@ -43,12 +43,4 @@ def classify(request: HttpRequest, body: s.ClassifyIn) -> dict[str, Any]:
         raise TriageError(
             TriageErrorCode.NO_ACTIVE_MODEL, _("No classifier model is active."), status=409
         )
-    urgency = assess_urgency(body.text)
-    return {
-        "category": category_out(proposal),
-        "urgency": {
-            "priority": urgency.priority,
-            "reasons": urgency.reasons,
-            "probability": urgency.probability,
-        },
-    }
+    return {"category": category_out(proposal), "urgency": urgency_out(assess_urgency(body.text))}

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Q
-from django.utils.translation import gettext as _
 
 from grassroots.cases.models import Category
 
+from . import reasons as r
 from .registry import active_model
 
 
@@ -22,7 +22,12 @@ class CategoryProposal:
     category: Category | None
     top: list[dict[str, object]] = field(default_factory=list)
     explanation: list[dict[str, object]] = field(default_factory=list)
-    reason: str = ""
+    reasons: list[r.Reason] = field(default_factory=list)
+
+    @property
+    def reason(self) -> str:
+        """The reasons in the active language."""
+        return r.join(self.reasons)
 
 
 def categories_for(labels: list[str]) -> dict[str, Category]:
@@ -38,17 +43,9 @@ def categories_for(labels: list[str]) -> dict[str, Category]:
     return by_label
 
 
-def _reason(label: str, confidence: float, words: list[str]) -> str:
-    if not words:
-        return _("The model proposes “%(label)s” (%(p).0f %%).") % {
-            "label": label,
-            "p": confidence * 100,
-        }
-    return _("The model proposes “%(label)s” (%(p).0f %%), mostly because of: %(words)s.") % {
-        "label": label,
-        "p": confidence * 100,
-        "words": ", ".join(words),
-    }
+def _reason(label: str, confidence: float, words: list[str], category: Category | None) -> r.Reason:
+    name = r.names(category) if category is not None else None
+    return r.reason("category.model", label=label, name=name, p=confidence * 100, words=words)
 
 
 def propose_category(text: str) -> CategoryProposal | None:
@@ -75,5 +72,7 @@ def propose_category(text: str) -> CategoryProposal | None:
         category=mapped.get(prediction.label),
         top=top,
         explanation=[{"word": w, "weight": round(x, 4)} for w, x in prediction.explanation],
-        reason=_reason(prediction.label, prediction.probability, words),
+        reasons=[
+            _reason(prediction.label, prediction.probability, words, mapped.get(prediction.label))
+        ],
     )

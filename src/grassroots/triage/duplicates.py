@@ -4,19 +4,21 @@ Space and time cut the history down first (same street, or within a radius, with
 of days; open cases or recently closed ones), so the text comparison only ever sees a few
 hundred candidates however long the history grows. The comparison is a character n-gram
 TF-IDF cosine fitted on those candidates: it needs no word segmentation, so Chinese and English
-work alike, and it tolerates typos and reordered phrases.
+work alike, and it tolerates typos and reordered phrases. Each candidate's n-grams are kept
+per process, keyed by its text (`similarity.INDEX`), so a phone operator's hint while typing
+fits no vectoriser and re-reads no candidate text.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import NamedTuple, Protocol
 
 import numpy as np
 from django.conf import settings
 from django.db.models import Q
-from django.utils.translation import gettext as _
 
 from grassroots.cases.enums import OPEN_STATUSES, CaseStatus
 from grassroots.cases.models import Case
@@ -24,6 +26,7 @@ from grassroots.organizations.enums import UnitLevel
 from grassroots.organizations.models import Unit
 from grassroots.organizations.querysets import subtree_q
 
+from . import reasons as r
 from .routing import place_chain
 from .similarity import similarities
 
@@ -42,6 +45,33 @@ CANDIDATE_FIELDS = [
 ]
 
 
+class Candidate(NamedTuple):
+    """An earlier case as the finder reads it (plain values: no model instance to build)."""
+
+    pk: int
+    tracking_code: str
+    subject: str
+    description: str
+    status: str
+    lat: float | None
+    lng: float | None
+    received_at: datetime
+
+
+class _Located(Protocol):
+    @property
+    def lat(self) -> float | None: ...
+    @property
+    def lng(self) -> float | None: ...
+
+
+class _Texted(Protocol):
+    @property
+    def subject(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class Duplicate:
     """An earlier case that may be the same request, with its text similarity (0–1)."""
@@ -51,10 +81,10 @@ class Duplicate:
     subject: str
     status: str
     similarity: float
-    reason: str = ""
+    reason: r.Reason | str = ""  # data (reasons.py); text in rows stored before
 
 
-def case_text(case: Case) -> str:
+def case_text(case: _Texted) -> str:
     """The text triage reads: subject and description."""
     return f"{case.subject}\n{case.description}".strip()
 
@@ -79,22 +109,21 @@ def _near(case: Case) -> Q | None:
     return where
 
 
-def candidates(case: Case) -> list[Case]:
+def candidates(case: Case) -> list[Candidate]:
     """Open and recently closed cases near the case, received within the window before it."""
     since = case.received_at - timedelta(days=settings.TRIAGE_DUPLICATE_DAYS)
     recent = Q(status__in=OPEN_STATUSES) | Q(status=CaseStatus.CLOSED, closed_at__gte=since)
-    qs = (
-        Case.objects.filter(recent, received_at__gte=since, received_at__lte=case.received_at)
-        .exclude(pk=case.pk)
-        .only(*CANDIDATE_FIELDS)
-    )
+    qs = Case.objects.filter(
+        recent, received_at__gte=since, received_at__lte=case.received_at
+    ).exclude(pk=case.pk)
     near = _near(case)
     if near is not None:
         qs = qs.filter(near)
-    return list(qs.order_by("-received_at", "-id")[:MAX_CANDIDATES])
+    rows = qs.order_by("-received_at", "-id").values_list(*CANDIDATE_FIELDS)[:MAX_CANDIDATES]
+    return [Candidate(*row) for row in rows]
 
 
-def _metres(a: Case, b: Case) -> float | None:
+def _metres(a: _Located, b: _Located) -> float | None:
     if None in (a.lat, a.lng, b.lat, b.lng):
         return None
     lat1, lng1, lat2, lng2 = map(math.radians, (a.lat, a.lng, b.lat, b.lng))  # type: ignore[arg-type]
@@ -105,20 +134,17 @@ def _metres(a: Case, b: Case) -> float | None:
     return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(h))
 
 
-def _reason(case: Case, other: Case, score: float) -> str:
-    """Why a dispatcher should look: how similar, how far, how long before."""
-    parts = [_("%(p).0f %% similar text") % {"p": score * 100}]
+def _reason(case: Case, other: Candidate, score: float) -> r.Reason:
+    """Why a dispatcher should look: how similar, how far (or "in the same area"), how long
+    before."""
     metres = _metres(case, other)
-    if metres is not None:
-        parts.append(_("%(m)d m away") % {"m": round(metres)})
-    else:
-        parts.append(_("in the same area"))
     hours = max((case.received_at - other.received_at).total_seconds() / 3600, 0.0)
-    if hours < 48:
-        parts.append(_("received %(n)d hours earlier") % {"n": round(hours)})
-    else:
-        parts.append(_("received %(n)d days earlier") % {"n": round(hours / 24)})
-    return ", ".join(parts) + "."
+    return r.reason(
+        "duplicate.similar",
+        p=score * 100,
+        metres=None if metres is None else round(metres),
+        hours=hours,
+    )
 
 
 def find_duplicates(case: Case, *, limit: int = 5) -> list[Duplicate]:

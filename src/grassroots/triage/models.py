@@ -130,7 +130,8 @@ class Suggestion(models.Model):
     category_confidence = models.FloatField(_("category confidence"), default=0.0)
     category_top = models.JSONField(_("top categories"), default=list, blank=True)
     explanation = models.JSONField(_("explanation"), default=list, blank=True)
-    category_reason = models.TextField(_("category reason"), blank=True)
+    # Reasons are data (code + parameters, see reasons.py), worded in the reader's language.
+    category_reasons = models.JSONField(_("category reasons"), default=list, blank=True)
     priority = models.CharField(_("proposed priority"), max_length=16, choices=Priority.choices)
     urgency_reasons = models.JSONField(_("urgency reasons"), default=list, blank=True)
     urgency_probability = models.FloatField(_("emergency score"), default=0.0)
@@ -146,7 +147,7 @@ class Suggestion(models.Model):
     unit_source = models.CharField(
         _("routing source"), max_length=16, choices=RoutingSource.choices, blank=True
     )
-    unit_reason = models.TextField(_("routing reason"), blank=True)
+    unit_reasons = models.JSONField(_("routing reasons"), default=list, blank=True)
     alternatives = models.JSONField(_("other units"), default=list, blank=True)
     duplicates = models.JSONField(_("likely duplicates"), default=list, blank=True)
     auto_action = models.CharField(
@@ -163,6 +164,24 @@ class Suggestion(models.Model):
 
     def __str__(self) -> str:
         return f"suggestion for {self.case_id}"
+
+
+class TimelineNote(models.Model):
+    """What triage said on a timeline event it wrote (automatic dispatch, merge, raised
+    priority), as data: the case page words it in the reader's language. The event's own note
+    holds the same words in the deployment's language, for readers that are not triage's."""
+
+    event = models.OneToOneField(
+        CaseEvent, verbose_name=_("event"), on_delete=models.CASCADE, related_name="+"
+    )
+    reason = models.JSONField(_("reason"), default=dict)
+
+    class Meta:
+        verbose_name = _("triage timeline note")
+        verbose_name_plural = _("triage timeline notes")
+
+    def __str__(self) -> str:
+        return f"note on event {self.event_id}"
 
 
 class Override(models.Model):

@@ -1,11 +1,22 @@
-"""Turning proposals into the API's plain dictionaries."""
+"""Turning proposals into the API's plain dictionaries, worded in the reader's language.
+
+Reasons are stored as data (reasons.py); everything here renders them with the language
+active for the request, so the same stored proposal reads in Chinese or English.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from grassroots.cases.models import CaseEvent
+
+from . import reasons as r
 from .classify import CategoryProposal
-from .models import Suggestion
+from .models import Suggestion, TimelineNote
+from .urgency import Urgency
+
+TRIAGE_ACTOR = "triage"  # the actor label of the events triage writes (services.TRIAGE)
 
 
 def category_out(proposal: CategoryProposal) -> dict[str, Any]:
@@ -17,7 +28,16 @@ def category_out(proposal: CategoryProposal) -> dict[str, Any]:
         "confidence": round(proposal.confidence, 4),
         "top": proposal.top,
         "explanation": proposal.explanation,
-        "reason": proposal.reason,
+        "reason": r.join(proposal.reasons),
+    }
+
+
+def urgency_out(urgency: Urgency) -> dict[str, Any]:
+    """The urgency part of a proposal made now."""
+    return {
+        "priority": urgency.priority,
+        "reasons": r.render_all(urgency.reasons),
+        "probability": urgency.probability,
     }
 
 
@@ -31,7 +51,7 @@ def _category(suggestion: Suggestion) -> dict[str, Any] | None:
         "confidence": round(suggestion.category_confidence, 4),
         "top": suggestion.category_top,
         "explanation": suggestion.explanation,
-        "reason": suggestion.category_reason,
+        "reason": r.join(suggestion.category_reasons),
     }
 
 
@@ -44,8 +64,32 @@ def _unit(suggestion: Suggestion) -> dict[str, Any] | None:
         "name": unit.name,
         "confidence": suggestion.unit_confidence,
         "source": suggestion.unit_source,
-        "reason": suggestion.unit_reason,
+        "reason": r.join(suggestion.unit_reasons),
     }
+
+
+def option_reason(option: dict[str, Any]) -> str:
+    """Another unit's reasons (data), or the text stored before reasons were data."""
+    return r.join(option.get("reasons") or r.legacy(option.get("reason", "")))
+
+
+def alternatives_out(suggestion: Suggestion) -> list[dict[str, Any]]:
+    """The other units, each with its reason in the active language."""
+    return [
+        {
+            "unit": o["unit"],
+            "name": o["name"],
+            "confidence": o["confidence"],
+            "source": o["source"],
+            "reason": option_reason(o),
+        }
+        for o in suggestion.alternatives
+    ]
+
+
+def duplicates_out(duplicates: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Stored duplicates, each with its reason in the active language."""
+    return [{**d, "reason": r.render(d.get("reason") or "")} for d in duplicates]
 
 
 def suggestion_out(suggestion: Suggestion, *, stored: bool) -> dict[str, Any]:
@@ -55,14 +99,24 @@ def suggestion_out(suggestion: Suggestion, *, stored: bool) -> dict[str, Any]:
         "category": _category(suggestion),
         "urgency": {
             "priority": suggestion.priority,
-            "reasons": suggestion.urgency_reasons,
+            "reasons": r.render_all(suggestion.urgency_reasons),
             "probability": suggestion.urgency_probability,
         },
         "unit": _unit(suggestion),
-        "routing_note": "" if suggestion.unit is not None else suggestion.unit_reason,
-        "other_units": suggestion.alternatives,
-        "duplicates": suggestion.duplicates,
+        "routing_note": "" if suggestion.unit is not None else r.join(suggestion.unit_reasons),
+        "other_units": alternatives_out(suggestion),
+        "duplicates": duplicates_out(suggestion.duplicates),
         "auto_action": suggestion.auto_action,
         "computed_at": suggestion.computed_at,
         "stored": stored,
     }
+
+
+def render_event_notes(events: Sequence[CaseEvent]) -> dict[int, str]:
+    """The notes triage wrote on these timeline events, in the active language (the hook
+    `cases.presenters.NOTE_HOOKS` calls; one query, and none when triage wrote nothing)."""
+    ids = [e.pk for e in events if e.actor_label == TRIAGE_ACTOR]
+    if not ids:
+        return {}
+    notes = TimelineNote.objects.filter(event_id__in=ids)
+    return {n.event_id: text for n in notes if (text := r.render(n.reason))}

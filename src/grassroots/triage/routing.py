@@ -14,7 +14,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Count
-from django.utils.translation import gettext as _
 
 from grassroots.cases.enums import CaseStatus, Satisfaction
 from grassroots.cases.models import Case, Category
@@ -23,6 +22,7 @@ from grassroots.organizations.enums import UnitLevel
 from grassroots.organizations.models import Unit
 from grassroots.organizations.querysets import subtree_q
 
+from . import reasons as r
 from .enums import RoutingLevel, RoutingSource
 from .models import RoutingRule
 
@@ -33,12 +33,12 @@ SATISFIED = (Satisfaction.SATISFIED, Satisfaction.BASIC)
 
 @dataclass(frozen=True)
 class UnitOption:
-    """One candidate unit with its confidence, source and reason."""
+    """One candidate unit with its confidence, source and reasons (data; see reasons.py)."""
 
     unit: Unit
     confidence: float
     source: str
-    reason: str
+    reasons: list[r.Reason]
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class RoutingProposal:
 
     best: UnitOption | None
     alternatives: list[UnitOption] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[r.Reason] = field(default_factory=list)
 
 
 def place_chain(place: Unit | None) -> list[Unit]:
@@ -70,29 +70,25 @@ def rule_for(category: Category | None) -> RoutingRule | None:
     return None
 
 
-def _matrix(category: Category | None, chain: list[Unit]) -> tuple[UnitOption | None, str]:
+def _matrix(
+    category: Category | None, chain: list[Unit]
+) -> tuple[UnitOption | None, r.Reason | None]:
     """The matrix's unit, or None and a note saying why it is silent."""
     rule = rule_for(category)
     if rule is None:
-        return None, _("The responsibility matrix has no rule for this category.")
+        return None, r.reason("routing.no_rule")
     if rule.level == RoutingLevel.DEPARTMENT and rule.unit is not None:
-        reason = _("Matrix: “%(category)s” goes to %(unit)s.") % {
-            "category": rule.category.name,
-            "unit": rule.unit.name,
-        }
-        return UnitOption(rule.unit, MATRIX_CONFIDENCE, RoutingSource.MATRIX, reason), ""
+        reason = r.reason(
+            "routing.department", category=r.names(rule.category), unit=r.names(rule.unit)
+        )
+        return UnitOption(rule.unit, MATRIX_CONFIDENCE, RoutingSource.MATRIX, [reason]), None
     unit = next((u for u in chain if u.level == rule.level and u.is_active), None)
-    level = RoutingLevel(rule.level).label
     if unit is None:
-        return None, _("Matrix: the %(level)s level acts, but the case's place is unknown.") % {
-            "level": level
-        }
-    reason = _("Matrix: the %(level)s level acts on “%(category)s”; the place is in %(unit)s.") % {
-        "level": level,
-        "category": rule.category.name,
-        "unit": unit.name,
-    }
-    return UnitOption(unit, MATRIX_CONFIDENCE, RoutingSource.MATRIX, reason), ""
+        return None, r.reason("routing.place_unknown", level=rule.level)
+    reason = r.reason(
+        "routing.level", level=rule.level, category=r.names(rule.category), unit=r.names(unit)
+    )
+    return UnitOption(unit, MATRIX_CONFIDENCE, RoutingSource.MATRIX, [reason]), None
 
 
 def _street(chain: list[Unit]) -> Unit | None:
@@ -130,11 +126,10 @@ def _learned(category: Category | None, chain: list[Unit]) -> UnitOption | None:
     # One more in the denominator: a single past case is not certainty.
     confidence = n / (total + 1)
     unit = Unit.objects.get(pk=unit_id)
-    reason = _(
-        "History: %(unit)s closed %(n)d of %(total)d such cases in %(street)s "
-        "with a satisfied resident."
-    ) % {"unit": unit.name, "n": n, "total": total, "street": street.name}
-    return UnitOption(unit, confidence, RoutingSource.LEARNED, reason)
+    reason = r.reason(
+        "routing.history", unit=r.names(unit), n=n, total=total, street=r.names(street)
+    )
+    return UnitOption(unit, confidence, RoutingSource.LEARNED, [reason])
 
 
 def propose_unit(case: Case, category: Category | None) -> RoutingProposal:
@@ -145,17 +140,17 @@ def propose_unit(case: Case, category: Category | None) -> RoutingProposal:
     notes = [silent] if silent else []
     if matrix is None:
         if learned is not None:
-            notes.append(_("Suggested from history because the matrix is silent."))
+            notes.append(r.reason("routing.from_history"))
         return RoutingProposal(learned, [], notes)
     if learned is None:
         return RoutingProposal(matrix, [], notes)
     if learned.unit.pk == matrix.unit.pk:
         # Two independent sources agree: the chance both are wrong is the product.
         both = 1 - (1 - matrix.confidence) * (1 - learned.confidence)
-        reason = f"{matrix.reason} {learned.reason}"
-        return RoutingProposal(UnitOption(matrix.unit, both, RoutingSource.MATRIX, reason))
+        reasons = [*matrix.reasons, *learned.reasons]
+        return RoutingProposal(UnitOption(matrix.unit, both, RoutingSource.MATRIX, reasons))
     lowered = UnitOption(
-        matrix.unit, matrix.confidence * (1 - learned.confidence), matrix.source, matrix.reason
+        matrix.unit, matrix.confidence * (1 - learned.confidence), matrix.source, matrix.reasons
     )
-    notes.append(_("History disagrees with the matrix: see the other unit."))
+    notes.append(r.reason("routing.disagree"))
     return RoutingProposal(lowered, [learned], notes)

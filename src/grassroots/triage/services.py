@@ -15,23 +15,25 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from grassroots.accounts.services import notify
-from grassroots.cases.enums import CaseStatus, Priority
+from grassroots.cases.enums import CaseEventType, CaseStatus, Priority
 from grassroots.cases.errors import CaseError
-from grassroots.cases.models import Case, Category
+from grassroots.cases.models import Case, CaseEvent, Category
 from grassroots.cases.services import change_case_priority, dispatch_case, merge_case
 from grassroots.core import audit, clock
 from grassroots.organizations.enums import Role
 from grassroots.organizations.models import Membership, Unit
 
+from . import reasons as r
 from . import registry
 from .classify import propose_category
 from .duplicates import case_text, find_duplicates
 from .enums import AutoAction, RoutingLevel
 from .errors import TriageError, TriageErrorCode
-from .models import ClassifierModel, RoutingRule, Suggestion, UrgencyRule
+from .models import ClassifierModel, RoutingRule, Suggestion, TimelineNote, UrgencyRule
 from .routing import propose_unit
 from .textmodel import TrainedModel
 from .urgency import RANK, assess_urgency
@@ -131,21 +133,21 @@ def compute_suggestion(case: Case) -> Suggestion:
         category_confidence=proposal.confidence if proposal else 0.0,
         category_top=proposal.top if proposal else [],
         explanation=proposal.explanation if proposal else [],
-        category_reason=proposal.reason if proposal else "",
+        category_reasons=proposal.reasons if proposal else [],
         priority=urgency.priority,
         urgency_reasons=urgency.reasons,
         urgency_probability=urgency.probability,
         unit=best.unit if best else None,
         unit_confidence=round(best.confidence, 4) if best else 0.0,
         unit_source=best.source if best else "",
-        unit_reason=" ".join([best.reason, *routing.notes] if best else routing.notes),
+        unit_reasons=[*best.reasons, *routing.notes] if best else routing.notes,
         alternatives=[
             {
                 "unit": o.unit.code,
                 "name": o.unit.name,
                 "confidence": round(o.confidence, 4),
                 "source": o.source,
-                "reason": o.reason,
+                "reasons": o.reasons,
             }
             for o in routing.alternatives
         ],
@@ -163,18 +165,37 @@ def _category_sure(suggestion: Suggestion, case: Case) -> float:
     return suggestion.category_confidence
 
 
-def _reasons(suggestion: Suggestion, case: Case) -> str:
-    lines = []
-    if suggestion.category_label:
-        lines.append(
-            _("Category “%(label)s” at %(p).0f %%.")
-            % {"label": suggestion.category_label, "p": _category_sure(suggestion, case) * 100}
-        )
-    lines.append(
-        _("Unit confidence %(p).0f %%: %(reason)s")
-        % {"p": suggestion.unit_confidence * 100, "reason": suggestion.unit_reason}
+def _dispatched(suggestion: Suggestion, case: Case) -> r.Reason:
+    category = suggestion.category
+    return r.reason(
+        "auto.dispatched",
+        label=suggestion.category_label,
+        name=r.names(category) if category is not None else None,
+        category_p=_category_sure(suggestion, case) * 100,
+        unit_p=suggestion.unit_confidence * 100,
+        unit_reasons=suggestion.unit_reasons,
     )
-    return "\n".join(lines)
+
+
+def _deployment_words(reason: r.Reason) -> str:
+    """A note in the deployment's language (LANGUAGE_CODE), whatever language this process
+    runs in: the event's stored note, for readers other than the case page."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return r.render(reason)
+
+
+def _noted(case: Case, event_type: str, after: int, reason: r.Reason) -> None:
+    """Keep triage's reason for the event the case service just wrote, as data, so that the
+    case page can word it in the reader's language (`render_event_notes`)."""
+    event = (
+        CaseEvent.objects.filter(case=case, type=event_type, pk__gt=after).order_by("-pk").first()
+    )
+    if event is not None:
+        TimelineNote.objects.create(event=event, reason=reason)
+
+
+def _last_event(case: Case) -> int:
+    return CaseEvent.objects.filter(case=case).aggregate(last=Max("id"))["last"] or 0
 
 
 def _try_merge(case: Case, suggestion: Suggestion) -> bool:
@@ -182,13 +203,12 @@ def _try_merge(case: Case, suggestion: Suggestion) -> bool:
     if top is None or top["similarity"] < settings.TRIAGE_AUTO_MERGE_SIMILARITY:
         return False
     into = Case.objects.get(pk=top["case_id"])
-    note = _("Merged automatically: %(p).0f %% similar to %(code)s.") % {
-        "p": top["similarity"] * 100,
-        "code": top["tracking_code"],
-    }
+    reason = r.reason("auto.merged", p=top["similarity"] * 100, code=top["tracking_code"])
+    after = _last_event(case)
     try:
         with transaction.atomic():
-            merge_case(case, into=into, note=note, actor=TRIAGE)
+            merge_case(case, into=into, note=_deployment_words(reason), actor=TRIAGE)
+            _noted(case, CaseEventType.MERGED, after, reason)
     except CaseError:
         return False  # the earlier case moved on (answered, closed): leave it to a person
     return True
@@ -201,34 +221,50 @@ def _try_dispatch(case: Case, suggestion: Suggestion) -> bool:
         return False
     if suggestion.unit_confidence < settings.TRIAGE_AUTO_DISPATCH_UNIT:
         return False
-    note = _("Dispatched automatically by triage.") + "\n" + _reasons(suggestion, case)
+    reason = _dispatched(suggestion, case)
+    after = _last_event(case)
     try:
         with transaction.atomic():
-            dispatch_case(case, unit=suggestion.unit, actor=TRIAGE, note=note)
+            dispatch_case(case, unit=suggestion.unit, actor=TRIAGE, note=_deployment_words(reason))
+            _noted(case, CaseEventType.DISPATCHED, after, reason)
     except CaseError:
         return False
     return True
 
 
 def _dispatchers(case: Case) -> list[Any]:
-    """The dispatchers on duty for the case: every active dispatcher whose area holds its
-    place (all of them when it has no place). There is no duty roster yet."""
+    """The dispatchers on duty now for the case's place (the duty roster: shifts held for the
+    place's unit or an ancestor; any unit when it has no place). When nobody is on duty, every
+    active dispatcher whose area holds the place, so that an emergency always reaches someone."""
+    from grassroots.organizations.duty import on_duty
+
+    rostered = on_duty(case.place_unit, clock.now())
+    if rostered:
+        return rostered
     members = Membership.objects.filter(role=Role.DISPATCHER).select_related("user")
     if case.place_unit is not None:
         members = members.filter(unit_id__in=[*case.place_unit.ancestor_ids, case.place_unit_id])
     return list({m.user.pk: m.user for m in members if m.user.is_active}.values())
 
 
-def _alert(case: Case, reasons: list[str]) -> None:
-    notify(
-        _dispatchers(case),
-        kind="triage.emergency",
-        title=_("Emergency: %(code)s %(subject)s")
-        % {"code": case.tracking_code, "subject": case.subject},
-        body="\n".join(reasons),
-        link=f"/cases/{case.pk}/",
-        dedupe=f"case:{case.pk}:triage:emergency",
-    )
+def _alert(case: Case, reasons: list[r.Reason | str]) -> None:
+    """Alert `_dispatchers(case)`, each in their own language (their preference, else the
+    deployment's): a notification is stored as text, so it is worded per reader here."""
+    by_language: dict[str, list[Any]] = {}
+    for user in _dispatchers(case):
+        language = getattr(user, "language", "") or settings.LANGUAGE_CODE
+        by_language.setdefault(language, []).append(user)
+    for language, users in by_language.items():
+        with translation.override(language):
+            notify(
+                users,
+                kind="triage.emergency",
+                title=_("Emergency: %(code)s %(subject)s")
+                % {"code": case.tracking_code, "subject": case.subject},
+                body="\n".join(r.render_all(reasons)),
+                link=f"/cases/{case.pk}/",
+                dedupe=f"case:{case.pk}:triage:emergency",
+            )
 
 
 def _raise_priority(case: Case, suggestion: Suggestion) -> bool:
@@ -236,10 +272,14 @@ def _raise_priority(case: Case, suggestion: Suggestion) -> bool:
     emergency then heads the dispatch queue with the emergency deadline."""
     if RANK[Priority(suggestion.priority)] <= RANK[Priority(case.priority)]:
         return False
-    reason = _("Raised by triage.") + "\n" + "\n".join(suggestion.urgency_reasons)
+    reason = r.reason("auto.raised", reasons=suggestion.urgency_reasons)
+    after = _last_event(case)
     try:
         with transaction.atomic():
-            change_case_priority(case, priority=suggestion.priority, actor=TRIAGE, reason=reason)
+            change_case_priority(
+                case, priority=suggestion.priority, actor=TRIAGE, reason=_deployment_words(reason)
+            )
+            _noted(case, CaseEventType.PRIORITY_CHANGED, after, reason)
     except CaseError:
         return False  # answered or finished meanwhile: nothing to raise
     case.refresh_from_db()

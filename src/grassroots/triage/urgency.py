@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils.translation import gettext as _
 
 from grassroots.cases.enums import Priority
 
+from . import reasons as r
 from .models import UrgencyRule
 from .textmodel import detect_language
 
@@ -27,12 +27,18 @@ EMERGENCY_PROBABILITY = 0.8
 
 @dataclass(frozen=True)
 class Urgency:
-    """The proposed priority and, per matching phrase, a reason a dispatcher can read."""
+    """The proposed priority and, per matching phrase, a reason a dispatcher can read (as
+    data: `reasons.render_all` words them in the reader's language)."""
 
     priority: str
-    reasons: list[str]
+    reasons: list[r.Reason]
     phrases: list[str]
     probability: float = 0.0  # the soft view's emergency score (0–1)
+
+    @property
+    def reason_texts(self) -> list[str]:
+        """The reasons in the active language."""
+        return r.render_all(self.reasons)
 
 
 def _squeeze(text: str) -> str:
@@ -108,23 +114,19 @@ def assess_urgency(text: str, *, current: str = Priority.NORMAL) -> Urgency:
     """
     lowered = text.lower()
     rules = _rules(detect_language(text))
-    best, reasons, phrases = current, [], []
+    best: str = current
+    reasons: list[r.Reason] = []
+    phrases: list[str] = []
     for rule in rules:
         if rule.phrase.lower() not in lowered:
             continue
         phrases.append(rule.phrase)
-        reasons.append(
-            _("The text mentions “%(phrase)s”: %(priority)s.")
-            % {"phrase": rule.phrase, "priority": Priority(rule.priority).label}
-        )
+        reasons.append(r.reason("urgency.phrase", phrase=rule.phrase, priority=rule.priority))
         if RANK[Priority(rule.priority)] > RANK[Priority(best)]:
             best = rule.priority
     probability, like = emergency_probability(text, rules)
     threshold = getattr(settings, "TRIAGE_EMERGENCY_PROBABILITY", EMERGENCY_PROBABILITY)
     if best != Priority.EMERGENCY and probability >= threshold:
         best = Priority.EMERGENCY
-        reasons.append(
-            _("The text resembles “%(phrase)s” (%(p).0f %%): Emergency.")
-            % {"phrase": like, "p": probability * 100}
-        )
+        reasons.append(r.reason("urgency.resembles", phrase=like, p=probability * 100))
     return Urgency(str(best), reasons, phrases, probability)

@@ -101,6 +101,10 @@ class TrackForm(forms.Form):
     code = forms.CharField(label=_("Tracking code"), max_length=20)
     secret = forms.CharField(label=_("Secret"), max_length=16)
 
+    def clean_secret(self) -> str:
+        """The secret without the spaces it is shown and read out with ("GUU2 JWMJ")."""
+        return "".join(str(self.cleaned_data["secret"]).split())
+
 
 RESOLVED_CHOICES = [("yes", _("Yes, it is solved")), ("no", _("No, not solved"))]
 

@@ -14,7 +14,10 @@ from ..enums import ConversationStatus, ModerationMode, StatementStatus, Vote
 class Conversation(TimeStampedModel):
     """One question put to residents; owned by the unit whose staff moderate it.
 
-    `math_requested` debounces the background recompute: a burst of votes enqueues one task.
+    `math_requested` debounces the background recompute: a burst of votes enqueues one task;
+    `math_requested_at` is when that request was made (a request older than
+    `tasks.STALE_REQUEST` was lost and may be made again). It has its own column because
+    `updated_at` moves with every edit of the conversation.
     """
 
     unit = models.ForeignKey(
@@ -41,6 +44,7 @@ class Conversation(TimeStampedModel):
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     math_requested = models.BooleanField(default=False, editable=False)
+    math_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
     source = models.CharField(_("source"), max_length=300, blank=True)  # e.g. an import path
 
     class Meta:

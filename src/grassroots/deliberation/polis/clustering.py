@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 from sklearn.cluster import KMeans
-from threadpoolctl import threadpool_limits
 
 from grassroots.deliberation.polis.kmeans import (
     fill_to_k,
@@ -26,6 +25,7 @@ from grassroots.deliberation.polis.kmeans import (
     silhouette,
     sse,
 )
+from grassroots.deliberation.polis.pca import single_threaded
 
 BASE_K = 100
 MAX_K = 5
@@ -137,7 +137,7 @@ def _base_level(
         return lloyd(points, np.ones(points.shape[0]), init, BASE_ITERS)
     # Thousands of points: sklearn's compiled Lloyd is much faster than our numpy one.
     model = KMeans(n_clusters=init.shape[0], init=init, n_init=1, max_iter=BASE_ITERS)
-    with threadpool_limits(limits=1):  # 2-D data: threading overhead outweighs the gain
+    with single_threaded():  # 2-D data: threading overhead outweighs the gain
         labels = model.fit_predict(points)
     used = np.bincount(labels, minlength=init.shape[0]) > 0
     remap = np.cumsum(used) - 1

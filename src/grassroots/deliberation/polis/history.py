@@ -2,9 +2,10 @@
 
 Polis's groups depend on that order: with no previous clustering, its k-means starts from the
 first k distinct points in data order (``init-clusters`` in ``clusters.clj``), and its base
-clusters carry ids in the order participants joined. A participant joins ("in-conv") once they
-have voted on ``min(7, statements with votes so far)`` statements — so early voters join with
-fewer votes — and while fewer than 15 are in, the most active voters are let in as well.
+clusters first carry ids in that order (later updates merge and split them: ``replay``). A
+participant joins ("in-conv") once they have voted on ``min(7, statements with votes so far)``
+statements — so early voters join with fewer votes — and while fewer than 15 are in, the most
+active voters are let in as well.
 """
 
 from __future__ import annotations

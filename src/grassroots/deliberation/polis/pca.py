@@ -14,12 +14,13 @@ large case cheap: we never materialise the imputed dense matrix in float64.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 from scipy.sparse.linalg import LinearOperator, eigsh
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from grassroots.deliberation.polis.matrix import FloatMatrix
 
@@ -29,6 +30,16 @@ _DENSE_GRAM_LIMIT = 60_000_000
 _EIG_EPS = 1e-10
 
 Float64Array = NDArray[np.float64]
+
+_controller: list[ThreadpoolController] = []
+
+
+def single_threaded(user_api: str | None = None) -> Any:
+    """A context limiting BLAS/OpenMP to one thread. The controller (which finds the loaded
+    libraries, ~40 ms) is made once: ``threadpool_limits`` would search again on every call."""
+    if not _controller:
+        _controller.append(ThreadpoolController())
+    return _controller[0].limit(limits=1, user_api=user_api)
 
 
 @dataclass
@@ -151,7 +162,7 @@ def _top_eigenvectors(centred: sp.csr_array, k: int) -> tuple[Float64Array, Floa
         gram = (centred.T @ centred).toarray()
         # Multi-threaded BLAS is far slower than one thread on matrices this small, and
         # pathologically so when the cores are busy.
-        with threadpool_limits(limits=1, user_api="blas"):
+        with single_threaded("blas"):
             vals, vecs = np.linalg.eigh(gram)
         order = np.argsort(vals)[::-1][:k]
         return vals[order], vecs[:, order]

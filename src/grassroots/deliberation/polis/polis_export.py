@@ -18,6 +18,7 @@ class PolisExport:
     mod_out: set[Id] = field(default_factory=set)
     meta: set[Id] = field(default_factory=set)
     math: dict[str, Any] | None = None
+    times: list[float] = field(default_factory=list)  # each vote's time (ms), as votes
 
 
 def _first(record: dict[str, Any], *keys: str) -> Any:
@@ -39,7 +40,7 @@ def load_polis_export(directory: Path) -> PolisExport:
         )
         for v in raw_votes
     ]
-    export = PolisExport(votes)
+    export = PolisExport(votes, times=[float(v.get("modified") or 0) for v in raw_votes])
     comments_path = directory / "comments.json"
     if comments_path.exists():
         for c in json.loads(comments_path.read_text()):

@@ -7,11 +7,22 @@ from typing import Any
 
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
 NEAR = timedelta(hours=24)  # a deadline within a day is shown amber
 SOON = timedelta(hours=2)  # within two hours, red
+
+
+# Timeline actors that are not people: the stored label is a fixed English word.
+ACTOR_NAMES = {"resident": _("resident"), "system": _("system")}
+
+
+@register.filter
+def actor_name(label: str) -> str:
+    """A timeline event's actor as the page shows it: the sentinels translated."""
+    return str(ACTOR_NAMES.get(label, label))
 
 
 @register.filter

@@ -125,8 +125,17 @@ def _tab_queryset(tab: str, base: QuerySet[Case], user: Any, unit: Unit | None) 
     return base
 
 
+def _dispatches(user: Any) -> bool:
+    return bool(Scope.of(user).paths.keys() & CENTRE_ROLES)
+
+
+def _tabs(user: Any) -> dict[str, Any]:
+    """The inbox's tabs for this user: the dispatch queue only for those who dispatch."""
+    return TABS if _dispatches(user) else {k: v for k, v in TABS.items() if k != "dispatch"}
+
+
 def _default_tab(user: Any) -> str:
-    return "dispatch" if Scope.of(user).paths.keys() & CENTRE_ROLES else "mine"
+    return "dispatch" if _dispatches(user) else "mine"
 
 
 def _filtered(request: HttpRequest, qs: QuerySet[Case]) -> QuerySet[Case]:
@@ -147,7 +156,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     """The inbox: one tab per queue, filters and sort order kept in the URL."""
     user = request.user
     tab = request.GET.get("tab") or _default_tab(user)
-    if tab not in TABS:
+    tabs = _tabs(user)
+    if tab not in tabs:
         return HttpResponseBadRequest(_("No such tab."))
     unit = current_unit(request)
     base = visible_cases(user)
@@ -172,7 +182,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     context = _console(
         request,
         tab=tab,
-        tabs=TABS,
+        tabs=tabs,
         sort=sort,
         page=page,
         query=request.GET,

@@ -31,6 +31,7 @@ from grassroots.cases.models import Case, Category
 from grassroots.cases.permissions import CENTRE_ROLES, Scope, visible_cases
 from grassroots.core import clock
 from grassroots.geo import index as geo_index
+from grassroots.triage import reasons as r
 from grassroots.triage.classify import propose_category
 from grassroots.triage.duplicates import case_text, find_duplicates
 from grassroots.triage.urgency import assess_urgency
@@ -145,8 +146,9 @@ def triage_hints(user: Any, data: Any) -> dict[str, Any]:
         "category_pct": round(proposal.confidence * 100) if proposal else 0,
         "urgency": urgency if urgency.priority != Priority.NORMAL else None,
         "urgency_label": Priority(urgency.priority).label,
+        "urgency_reasons": urgency.reason_texts,
         "duplicates": [
-            {**d.__dict__, "percent": round(d.similarity * 100)}
+            {**d.__dict__, "percent": round(d.similarity * 100), "reason": r.render(d.reason)}
             for d in duplicates
             if d.case_id in visible
         ],

@@ -26,6 +26,7 @@ from grassroots.cases.models import Case
 from grassroots.cases.permissions import access_case, visible_cases
 from grassroots.cases.workflow import Action
 from grassroots.core import clock
+from grassroots.triage import reasons as r
 from grassroots.triage.models import Suggestion
 from grassroots.triage.services import compute_suggestion
 
@@ -38,21 +39,26 @@ SHOWN_DUPLICATES = 3
 
 
 def _present(suggestion: Suggestion, open_ids: set[int]) -> dict[str, Any]:
-    """A proposal as the templates show it: percentages, the duplicates one may merge into."""
+    """A proposal as the templates show it: percentages, the duplicates one may merge into,
+    reasons worded in the language of this request (they are stored as data)."""
     return {
         "category_label": suggestion.category.name
         if suggestion.category
         else suggestion.category_label,
         "category_pct": round(suggestion.category_confidence * 100),
-        "category_reason": suggestion.category_reason,
+        "category_reason": r.join(suggestion.category_reasons),
         "unit": suggestion.unit,
         "unit_pct": round(suggestion.unit_confidence * 100),
-        "unit_reason": suggestion.unit_reason,
+        "unit_reason": r.join(suggestion.unit_reasons),
         "priority": suggestion.priority,
         "priority_label": Priority(suggestion.priority).label,
-        "urgency_reasons": suggestion.urgency_reasons,
+        "urgency_reasons": r.render_all(suggestion.urgency_reasons),
         "duplicates": [
-            {**d, "percent": round(d["similarity"] * 100)}
+            {
+                **d,
+                "percent": round(d["similarity"] * 100),
+                "reason": r.render(d.get("reason") or ""),
+            }
             for d in suggestion.duplicates
             if d["case_id"] in open_ids
         ][:SHOWN_DUPLICATES],

@@ -4,6 +4,14 @@
   "use strict";
   document.documentElement.classList.add("js");
 
+  /* Leaflet's zoom buttons speak the page's language (the labels are on <body>). Deferred
+     scripts run before DOMContentLoaded, when the pages' maps are made. */
+  if (window.L && L.Control && L.Control.Zoom) {
+    var zoom = L.Control.Zoom.prototype.options, body = document.body;
+    zoom.zoomInTitle = body.getAttribute("data-label-zoom-in") || zoom.zoomInTitle;
+    zoom.zoomOutTitle = body.getAttribute("data-label-zoom-out") || zoom.zoomOutTitle;
+  }
+
   var MINUTE = 60000, HOUR = 60 * MINUTE, DAY = 24 * HOUR;
 
   /* Deadline count-down: every [data-due] under a [data-countdown] table, and on case pages. */
@@ -18,6 +26,11 @@
     if (h > 0) return h + label(el, "h", "h") + " " + m + label(el, "m", "min");
     return m + label(el, "m", "min");
   }
+  /* "{time} left" puts the time where the language wants it (zh: 剩余 {time}); a bare word
+     follows the time. */
+  function place(text, value) {
+    return text.indexOf("{time}") >= 0 ? text.replace("{time}", value) : value + " " + text;
+  }
   function tick() {
     var now = Date.now();
     document.querySelectorAll("[data-countdown] [data-due]").forEach(function (el) {
@@ -27,7 +40,7 @@
       el.classList.remove("due-far", "due-near", "due-soon", "due-over");
       el.classList.add(left < 0 ? "due-over" : left < 2 * HOUR ? "due-soon" : left < DAY ? "due-near" : "due-far");
       var text = left < 0 ? label(el, "overdue", "overdue by") + " " + span(-left, el)
-                          : span(left, el) + " " + label(el, "left", "left");
+                          : place(label(el, "left", "{time} left"), span(left, el));
       var out = el.querySelector(".left");
       if (!out) { out = document.createElement("span"); out.className = "left"; el.appendChild(out); }
       out.textContent = text;
@@ -53,7 +66,27 @@
     if (event.target.matches("[data-autosubmit]")) event.target.form.submit();
   }
 
+  /* Top-bar menus (<details data-menu>): one open at a time; Escape or a click elsewhere closes
+     them, Escape returning the focus to the menu's button. */
+  function closeMenus(except) {
+    document.querySelectorAll("details[data-menu][open]").forEach(function (menu) {
+      if (menu !== except) menu.removeAttribute("open");
+    });
+  }
+  function menuClick(event) {
+    closeMenus(event.target.closest ? event.target.closest("details[data-menu]") : null);
+  }
+  function menuKey(event) {
+    if (event.key !== "Escape") return;
+    var open = document.querySelector("details[data-menu][open]");
+    if (!open) return;
+    open.removeAttribute("open");
+    open.querySelector("summary").focus();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.addEventListener("click", menuClick);
+    document.addEventListener("keydown", menuKey);
     tick();
     setInterval(tick, 30000);
     document.addEventListener("keydown", keynav);
