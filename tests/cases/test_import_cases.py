@@ -14,7 +14,8 @@ from django.core.management import call_command
 from grassroots.cases.codes import SECRET_ALPHABET, _luhn_digit, is_valid_tracking_code
 from grassroots.cases.enums import AssignmentStatus, CaseEventType, CaseStatus
 from grassroots.cases.importing import import_cases, load_mapping
-from grassroots.cases.importing.writer import _check_digit
+from grassroots.cases.importing.layout import _check_digit
+from grassroots.cases.importing.writer import BatchWriter
 from grassroots.cases.models import Case, CaseAssignment, CaseEvent, Category, IdempotencyRecord
 from grassroots.core.models import AuditEntry
 from tests.factories.organizations import UnitFactory
@@ -212,3 +213,79 @@ def test_real_council_casework_sample_imports(
         "missing_unit",
         "closed_before_received",
     }
+
+
+def _import(files: dict[str, Path], *, reader_process: bool = True) -> Any:
+    return import_cases(
+        files["data"],
+        load_mapping("councilcasework", files["mapping"]),
+        actor=None,
+        rejects_path=files["rejects"],
+        reader_process=reader_process,
+    )
+
+
+def _cases() -> list[tuple[Any, ...]]:
+    return list(
+        Case.objects.order_by("id").values_list(
+            "subject", "status", "received_at", "closed_at", "unit__code", "place_unit__code",
+            "resolve_due", "respond_due", "category__code",
+        )
+    )  # fmt: skip
+
+
+def test_reading_in_a_reader_process_or_in_this_one_gives_the_same_cases(
+    units: Any, files: Any
+) -> None:
+    # given the file imported with the reader process, the result noted and removed
+    first = _import(files, reader_process=True)
+    cases, events = _cases(), CaseEvent.objects.count()
+    reasons = dict(first.reasons)
+    IdempotencyRecord.objects.all().delete()
+    CaseEvent.objects.all().delete()
+    CaseAssignment.objects.all().delete()
+    Case.objects.all().delete()
+    # when it is imported again without the reader process
+    second = _import(files, reader_process=False)
+    # then the cases, their events and the rejects are the same, and in line order
+    assert (_cases(), CaseEvent.objects.count(), dict(second.reasons)) == (cases, events, reasons)
+    with files["rejects"].open(encoding="utf-8") as handle:
+        lines = [int(r["line"]) for r in csv.DictReader(handle)]
+    assert lines == sorted(lines) and len(lines) == 4
+
+
+def test_rows_imported_by_another_run_meanwhile_are_rejected_not_doubled(
+    units: Any, files: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given the file imported once, and a second run that did not see those keys at its start
+    _import(files)
+    monkeypatch.setattr(BatchWriter, "_imported_keys", lambda self: set())
+    # when the second run writes its batch (the unique key refuses it, the batch is rechecked)
+    report = _import(files)
+    # then nothing is added and each row is listed once, with its reason, in line order
+    assert (report.imported, Case.objects.count()) == (0, 3)
+    with files["rejects"].open(encoding="utf-8") as handle:
+        rejects = [(r["line"], r["reason_code"], r["unique_key"]) for r in csv.DictReader(handle)]
+    assert rejects == [
+        ("2", "already_imported", "NYCC01001"),
+        ("3", "already_imported", "NYCC01002"),
+        ("4", "already_imported", "NYCC02003"),
+        ("5", "unknown_unit", "NYCC99004"),
+        ("6", "bad_date", "NYCC01005"),
+        ("7", "closed_before_received", "NYCC01006"),
+        ("8", "duplicate_in_file", "NYCC01001"),
+    ]
+
+
+def test_an_error_in_the_reader_process_stops_the_run_before_writing(
+    units: Any, tmp_path: Path, files: Any
+) -> None:
+    # given a file whose last line is not valid UTF-8, past what the header check decodes
+    rows = [f"NYCC01{i:05d},NYCC01,2024-03-01,,{HOLES},{MN1}" for i in range(400)]
+    data = tmp_path / "broken.csv"
+    data.write_bytes(("\n".join([HEADER, *rows]) + "\n").encode() + b"\xff\xfe,x\n")
+    files = {**files, "data": data}
+    # when it is imported, then the decoding error is raised here and no case is written
+    with pytest.raises(UnicodeDecodeError):
+        _import(files)
+    assert Case.objects.count() == 0

@@ -154,6 +154,26 @@ def test_points_within_the_radius_link_across_places() -> None:
     assert _keys(reports, radius_m=500) == [{1, 2, 3}]
 
 
+def test_a_report_bridging_two_problems_does_not_chain_them_into_one_issue() -> None:
+    bar = [
+        "Noisy karaoke bar open past midnight",
+        "Karaoke bar noise past midnight again",
+        "Midnight karaoke noise from the bar",
+    ]
+    bridge = "Maple Street drain blocked and flooded; karaoke bar noise past midnight"
+    reports = [_report(i, DRAIN[i]) for i in range(3)] + [_report(3, bridge)]
+    reports += [_report(4 + i, text) for i, text in enumerate(bar)]
+    reports += [_report(10 + i, OTHERS[i]) for i in (1, 2)]
+    assert sorted(_keys(reports), key=min) == [{0, 1, 2, 3}, {4, 5, 6}]
+
+
+def test_many_identical_reports_form_one_issue() -> None:
+    # given 90 copies of one report among 410 unrelated ones (a repetitive source)
+    reports = [_report(i, DRAIN[0], days=i % 20) for i in range(90)]
+    reports += [_report(1000 + i, f"request {i} about matter{i}") for i in range(410)]
+    assert _keys(reports) == [set(range(90))]
+
+
 def test_heat_counts_residents_support_growth_and_waiting() -> None:
     assert heat_of(3, 0, 0.0, 0.0, 0.0) == 20.0
     assert heat_of(3, 7, 1.0, 0.5, 3.0) == 20.0 + 9.0 + 5.0 + 2.0

@@ -6,6 +6,7 @@ rows and reads handling times and open deadlines from the period's facts.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,14 +24,30 @@ class Bucket:
     counts: Counter[str] = field(default_factory=Counter)
     durations: Counter[int] = field(default_factory=Counter)
     open_dues: list[float] = field(default_factory=list)
+    dues_sorted: bool = False  # `open_dues` in ascending order (as `UnitMonth` stores them)
+    _overdue: tuple[float, int] | None = field(default=None, repr=False, compare=False)
 
     def merge(self, other: Bucket) -> None:
         self.counts.update(other.counts)
         self.durations.update(other.durations)
         self.open_dues.extend(other.open_dues)
+        self.dues_sorted, self._overdue = False, None
 
     def overdue(self, now_ts: float) -> int:
-        return sum(1 for due in self.open_dues if due < now_ts)
+        """Open cases whose resolve deadline is before `now_ts` (asked once per rate, so kept:
+        a busy month holds thousands of open deadlines)."""
+        if self._overdue is not None and self._overdue[0] == now_ts:
+            return self._overdue[1]
+        if self.dues_sorted:
+            count = bisect_left(self.open_dues, now_ts)
+        else:
+            count = sum(1 for due in self.open_dues if due < now_ts)
+        self._overdue = (now_ts, count)
+        return count
+
+    def set_overdue(self, now_ts: float, count: int) -> None:
+        """The overdue count when it is known without the deadlines (a sum over parts)."""
+        self._overdue = (now_ts, count)
 
 
 def _month(period: Period, durations: bool) -> dict[str, Bucket]:
@@ -40,7 +57,7 @@ def _month(period: Period, durations: bool) -> dict[str, Bucket]:
     assert period.month is not None  # only called for months
     for row in UnitMonth.objects.filter(month=period.month).values_list(*fields):
         counts = Counter(dict(zip(COUNTERS, row[2 : 2 + len(COUNTERS)], strict=True)))
-        bucket = buckets[row[0]] = Bucket(counts=counts, open_dues=row[1] or [])
+        bucket = buckets[row[0]] = Bucket(counts=counts, open_dues=row[1] or [], dues_sorted=True)
         if durations and row[-1]:
             bucket.durations = Counter({int(k): v for k, v in row[-1].items()})
     return buckets

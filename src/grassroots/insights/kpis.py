@@ -82,7 +82,7 @@ def _city(buckets: dict[str, Bucket], now_ts: float, config: Config) -> City:
     total = Bucket()
     for bucket in buckets.values():
         total.counts.update(bucket.counts)
-        total.open_dues.extend(bucket.open_dues)
+    total.set_overdue(now_ts, sum(b.overdue(now_ts) for b in buckets.values()))
     return {name: rate.raw for name, rate in rates(total, now_ts, config).items()}
 
 

@@ -93,20 +93,24 @@ class Deadlines:
     def __init__(self, priority: str) -> None:
         self.priority = priority
         self.specs: dict[int | None, Spec] = {}
-        self.moments: dict[tuple[int | None, datetime], tuple[datetime, datetime]] = {}
+        self.moments: dict[tuple[Spec, datetime], tuple[datetime, datetime]] = {}
 
     def _spec(self, category: Category | None) -> Spec:
         key = category.pk if category is not None else None
-        if key not in self.specs:
-            self.specs[key] = policy_spec(key, self.priority)[0]
-        return self.specs[key]
+        try:
+            return self.specs[key]
+        except KeyError:
+            spec = self.specs[key] = policy_spec(key, self.priority)[0]
+            return spec
 
     def due(self, category: Category | None, received: datetime) -> tuple[datetime, datetime]:
-        key = (category.id if category is not None else None, received)
+        # Keyed by the policy, not the category: most categories share a few policies, and a
+        # date-only source repeats each moment thousands of times.
+        key = (self._spec(category), received)
         try:
             return self.moments[key]
         except KeyError:
-            spec = self._spec(category)
+            spec = key[0]
             respond = add_time(received, spec[0], spec[1])
             resolve = max(add_time(received, spec[2], spec[3]), respond)
             self.moments[key] = (respond, resolve)

@@ -23,6 +23,9 @@ class Rejected(Exception):
         self.code = code
         self.message = message
 
+    def __reduce__(self) -> tuple[type[Rejected], tuple[str, str]]:
+        return Rejected, (self.code, self.message)  # crosses from the reader process
+
 
 @dataclass(slots=True)
 class SourceRow:

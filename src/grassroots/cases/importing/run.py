@@ -7,7 +7,8 @@ import gzip
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -17,12 +18,12 @@ from django.utils.translation import gettext as _
 
 from grassroots.core import audit, clock
 
+from .layout import Laid
 from .mapping import Mapping
-from .rows import DateReader, Rejected, SourceRow, check_row
+from .pipeline import prefetched
+from .rows import Rejected
 from .tables import bulk_session
-from .writer import BatchResult, BatchWriter
-
-BATCH_SIZE = 10_000
+from .writer import BatchWriter
 
 
 @dataclass
@@ -82,29 +83,6 @@ class RejectFile:
             self.handle.close()
 
 
-Pending = list[tuple[int, dict[str, str], Rejected]]
-
-
-def _batches(
-    reader: csv.DictReader[str], mapping: Mapping
-) -> Iterator[tuple[list[SourceRow], Pending]]:
-    """Checked rows in batches, with the rows of the same stretch that failed the check (so
-    that the reject file stays in line order)."""
-    dates = DateReader(mapping.profile.date_format, mapping.zone)
-    batch: list[SourceRow] = []
-    pending: Pending = []
-    for line, row in enumerate(reader, start=2):
-        try:
-            batch.append(check_row(line, row, mapping, dates))
-        except Rejected as exc:
-            pending.append((line, row, exc))
-        if len(batch) >= BATCH_SIZE:
-            yield batch, pending
-            batch, pending = [], []
-    if batch or pending:
-        yield batch, pending
-
-
 def _reject(
     report: ImportReport, rejects: RejectFile, line: int, row: dict[str, str], exc: Rejected
 ) -> None:
@@ -130,11 +108,14 @@ def import_cases(
     actor: Any,
     rejects_path: Path,
     progress: Callable[[int], None] | None = None,
+    reader_process: bool = True,
 ) -> ImportReport:
     """Import the rows of `path` as cases; rejected rows go to `rejects_path` with a reason.
 
     Each batch is one transaction holding its cases, their events, assignments, idempotency
     records and one audit entry; a re-run skips (and lists) the rows imported before.
+    `progress` is called with the number of source rows behind each batch written. With
+    `reader_process`, a forked process reads and lays out the next batches meanwhile.
     """
     started = time.perf_counter()
     report = ImportReport(run=uuid.uuid4().hex[:12])
@@ -142,35 +123,42 @@ def import_cases(
     missing = writer.categories.missing_mapped()
     if missing:
         raise ValueError(_("[categories] names unknown category codes: %s") % ", ".join(missing))
-    with open_text(path) as handle, bulk_session():
-        reader = csv.DictReader(handle)
-        rejects = RejectFile(rejects_path, _check_columns(reader, mapping))
-        try:
-            for batch, pending in _batches(reader, mapping):
-                _write(writer, batch, pending, report, rejects)
+    with open_text(path) as handle:
+        columns = _check_columns(csv.DictReader(handle), mapping)
+    rejects = RejectFile(rejects_path, columns)
+
+    def batches() -> Generator[Laid, None, None]:
+        with open_text(path) as handle:
+            yield from writer.layout.batches(csv.DictReader(handle))
+
+    try:
+        source = prefetched(batches) if reader_process else batches()
+        # closing(): on an error or Ctrl-C the reader is stopped now, not when collected
+        with bulk_session(), closing(source):
+            for laid in source:
+                _write(writer, laid, report, rejects)
                 if progress is not None:
-                    progress(len(batch))
-        finally:
-            rejects.close()
+                    progress(laid.read)
+    finally:
+        rejects.close()
     report.categories_created = writer.categories.created
     report.seconds = time.perf_counter() - started
     _finish(report, mapping, path, actor)
     return report
 
 
-def _write(
-    writer: BatchWriter,
-    batch: list[SourceRow],
-    pending: Pending,
-    report: ImportReport,
-    rejects: RejectFile,
-) -> None:
-    result = writer.write(batch) if batch else BatchResult()
+def _write(writer: BatchWriter, laid: Laid, report: ImportReport, rejects: RejectFile) -> None:
+    result = writer.write(laid)
     report.imported += result.imported
     if result.first_id is not None:
         report.first_id = min(report.first_id or result.first_id, result.first_id)
         report.last_id = max(report.last_id or 0, result.last_id or 0)
-    pending.extend((row.line, row.raw, exc) for row, exc in result.rejected)
+    columns = rejects.columns
+    late = [
+        (line, {c: v or "" for c, v in zip(columns, values, strict=True)}, exc)
+        for line, values, exc in result.rejected
+    ]
+    pending = laid.pending + late
     for line, raw, exc in sorted(pending, key=lambda r: r[0]):
         _reject(report, rejects, line, raw, exc)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from enum import Enum
 from typing import Any
 
 from django.db import connection, models
@@ -39,10 +40,15 @@ class TableWriter:
         self.index = {f.attname: i for i, f in enumerate(self.fields)}
         self.template = [self._default(f, now) for f in self.fields]
         qn = connection.ops.quote_name
-        columns = ", ".join(qn(str(f.column)) for f in self.fields)
-        marks = ", ".join(["%s"] * len(self.fields))
-        # Table and column names come from the model, never from input.
-        self.sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+        table, columns = qn(model._meta.db_table), ", ".join(qn(str(f.column)) for f in self.fields)
+        self.head = f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608 - names from the model
+        self.sql = self._sql({})
+
+    def _sql(self, offsets: dict[int, int]) -> str:
+        marks = (
+            f"%s + {int(offsets[i])}" if i in offsets else "%s" for i in range(len(self.fields))
+        )
+        return f"{self.head}({', '.join(marks)})"
 
     @staticmethod
     def _default(field: models.Field[Any, Any], now: datetime) -> Any:
@@ -50,7 +56,10 @@ class TableWriter:
             value: Any = now
         else:
             value = field.get_default()  # "" for text columns without a default, else None
-        return field.get_db_prep_save(value, connection)
+        prepared = field.get_db_prep_save(value, connection)
+        # Plain values: rows cross from the reader process, and an enum member unpickles
+        # through a slow lookup (once per cell).
+        return plain(prepared)
 
     def slots(self, *attnames: str) -> tuple[int, ...]:
         """Positions of the given columns in a row, to set them by index."""
@@ -60,10 +69,14 @@ class TableWriter:
         """A fresh row holding every default."""
         return self.template.copy()
 
-    def insert(self, rows: Sequence[Sequence[Any]]) -> None:
-        if rows:
-            with connection.cursor() as cursor:
-                cursor.executemany(self.sql, rows)
+    def insert(self, rows: Sequence[Sequence[Any]], offset: tuple[str, int] | None = None) -> None:
+        """Insert `rows`; with `offset` (column, n), that column's values get n added by the
+        database (children laid out with their case's position, written with its id)."""
+        if not rows:
+            return
+        sql = self.sql if offset is None else self._sql({self.index[offset[0]]: offset[1]})
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
 
 
 @contextmanager
@@ -82,6 +95,13 @@ def bulk_session(cache_mib: int = 256) -> Iterator[None]:
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA cache_size = {int(before)}")
+
+
+def plain(value: Any) -> Any:
+    """A str or int enum member as its plain value; anything else as it is."""
+    if isinstance(value, Enum):
+        return str(value) if isinstance(value, str) else value.value
+    return value
 
 
 def ids_by(model: type[models.Model], column: str, values: Iterable[str]) -> dict[str, int]:

@@ -100,7 +100,13 @@ def _growth(reports: Sequence[Report], start: datetime, end: datetime, recent: f
 
 
 def describe(
-    cluster: Cluster, reports: Sequence[Report], start: datetime, end: datetime, settings: Settings
+    cluster: Cluster,
+    reports: Sequence[Report],
+    start: datetime,
+    end: datetime,
+    settings: Settings,
+    *,
+    with_keywords: bool = True,
 ) -> Issue:
     """The issue a cluster makes over the period [start, end)."""
     members = [reports[i] for i in cluster.members]
@@ -122,7 +128,7 @@ def describe(
         open_reports=len(open_days),
         open_days=round(mean_open, 1),
         heat=heat_of(residents, support, growth, share, mean_open),
-        keywords=keywords([r.text for r in members]),
+        keywords=keywords([r.text for r in members]) if with_keywords else [],
     )
 
 
@@ -140,6 +146,9 @@ def hot_issues(
     if len(reports) < max(2, settings.min_reports):
         return []
     clusters, _vectors = link(reports, settings, progress)
-    issues = [describe(c, reports, start, end, settings) for c in clusters]
-    issues.sort(key=lambda i: (-i.heat, -len(i.keys), i.keys[0]))
-    return issues[:limit]
+    issues = [describe(c, reports, start, end, settings, with_keywords=False) for c in clusters]
+    order = sorted(
+        range(len(issues)), key=lambda k: (-issues[k].heat, -len(issues[k].keys), issues[k].keys[0])
+    )
+    # keywords (jieba over the cluster's texts) only for the issues kept
+    return [describe(clusters[k], reports, start, end, settings) for k in order[:limit]]
