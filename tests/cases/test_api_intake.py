@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
+from ninja.renderers import JSONRenderer
 
 from grassroots.cases import services
 from grassroots.cases.models import Case, CaseEvent
+from grassroots.cases.schemas import CaseCreatedOut
 from grassroots.core.models import AuditEntry
 from tests.cases.conftest import Api
 from tests.factories.cases import submit
@@ -49,6 +52,25 @@ def test_a_retried_submission_with_the_same_key_returns_the_same_case() -> None:
     assert first.json() == second.json()
     assert second.headers["Idempotent-Replayed"] == "true"
     assert Case.objects.count() == 1
+
+
+def test_the_intake_answer_is_what_the_created_schema_renders() -> None:
+    # The endpoint renders its 201 itself (no output validation): it must still be exactly
+    # the documented `CaseCreatedOut`, field for field and in the API's JSON rendering.
+    response = Api().post("/cases", BODY)
+
+    assert response.status_code == 201
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    body = response.json()
+    validated = CaseCreatedOut.model_validate(body).model_dump(mode="json")
+    assert list(body) == list(CaseCreatedOut.model_fields) and body == {
+        **validated,
+        "deadlines": body["deadlines"],  # the API's own datetime format, checked below
+    }
+    case = Case.objects.get(pk=body["id"])
+    rendered = json.loads(JSONRenderer().render(None, {"d": case.resolve_due}, response_status=201))
+    assert body["deadlines"]["resolve_due"] == rendered["d"]
+    assert body["deadlines"]["overdue"] is False and body["place"] is None
 
 
 def test_the_same_key_with_a_different_submission_is_refused() -> None:

@@ -4,7 +4,10 @@ single-row inserts write what the ORM would (and skip no signal receiver)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
+from dataclasses import asdict
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -25,6 +28,7 @@ from grassroots.cases.models import (
 )
 from grassroots.cases.services import _group
 from grassroots.cases.services._group import GroupCommit
+from grassroots.cases.services.intake import fingerprint
 from grassroots.core.models import AuditEntry
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -177,3 +181,11 @@ def test_group_commit_gives_each_caller_its_own_result_and_isolates_a_failure(
     assert Resident.objects.get(name="first").pk == results["first"]
     assert Resident.objects.get(name="second").pk == results["second"]
     assert (group.batches, group.writes) == (2, 3)  # second and third shared one commit
+
+
+def test_the_fingerprint_is_the_one_keys_were_stored_with() -> None:
+    # Computed without `asdict`'s copies now; a key stored before must still match its retry.
+    draft = services.CaseDraft(kind="complaint", subject="路灯坏了", lat=31.2, lng=121.4)
+    as_before = json.dumps(asdict(draft), sort_keys=True, ensure_ascii=False, default=str)
+
+    assert fingerprint(draft) == hashlib.sha256(as_before.encode()).hexdigest()

@@ -94,7 +94,9 @@ class GroupCommit:
     def _execute(self, batch: list[_Item[object]]) -> None:
         try:
             with transaction.atomic():
-                for item in batch:
+                if len(batch) == 1:  # alone: a failure undoes the whole transaction anyway
+                    batch[0].value = batch[0].context.run(batch[0].fn)
+                for item in batch if len(batch) > 1 else ():
                     try:
                         with transaction.atomic():  # a savepoint: a failing write is undone alone
                             item.value = item.context.run(item.fn)

@@ -6,14 +6,14 @@ import hashlib
 import json
 import math
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, connection
+from django.db import IntegrityError, connection, models
 from django.utils.translation import gettext as _
 
-from grassroots.core import clock
+from grassroots.core import audit, clock
 from grassroots.core.models import AuditEntry
 from grassroots.geo import datum as geo_datum
 from grassroots.geo import index as geo_index
@@ -25,11 +25,12 @@ from ..errors import CaseError, CaseErrorCode
 from ..models import Case, CaseEvent, IdempotencyRecord, Resident
 from ._common import RESIDENT
 from ._group import intake_commits
-from ._rows import insert
+from ._rows import insert, insert_instance
 
 MAX_SUBJECT = 200
 MAX_DESCRIPTION = 5000
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{4,19}$")
+PHONE_SEPARATORS = re.compile(r"[ \-]")
 
 
 @dataclass(frozen=True)
@@ -68,13 +69,17 @@ def _invalid(message: str) -> CaseError:
     return CaseError(CaseErrorCode.INVALID, message)
 
 
+# The allowed values, computed once (`TextChoices.values` builds a new list on every call).
+_CHOICES: tuple[tuple[str, type[models.TextChoices], frozenset[str]], ...] = tuple(
+    (field, choices, frozenset(choices.values))
+    for field, choices in (("kind", CaseKind), ("priority", Priority), ("channel", Channel))
+)
+
+
 def _check_choices(draft: CaseDraft) -> None:
-    for value, choices, field in (
-        (draft.kind, CaseKind, "kind"),
-        (draft.priority, Priority, "priority"),
-        (draft.channel, Channel, "channel"),
-    ):
-        if value not in choices.values:
+    for field, choices, allowed in _CHOICES:
+        value = getattr(draft, field)
+        if value not in allowed:
             raise _invalid(
                 _("%(field)s: “%(value)s” is not one of %(choices)s.")
                 % {"field": field, "value": value, "choices": ", ".join(choices.values)}
@@ -117,16 +122,17 @@ def _category(code: str | None, snapshot: Catalog) -> CategoryNode | None:
     return category
 
 
-def _resident(draft: CaseDraft, actor: Any) -> Resident | None:
-    """The resident's identity, checked and unsaved (None: anonymous, or nothing given)."""
+def _resident(draft: CaseDraft, actor: Any) -> dict[str, Any] | None:
+    """The resident's identity, checked, as the columns of its row (None: anonymous, or
+    nothing given)."""
     if draft.anonymous:
         return None  # an anonymous resident leaves no identity with us at all
     phone = draft.resident_phone.strip()
     if phone and not PHONE_RE.match(phone):
         raise _invalid(_("resident.phone: not a phone number."))
-    fields = {
+    fields: dict[str, Any] = {
         "name": draft.resident_name.strip()[:100],
-        "phone": re.sub(r"[ \-]", "", phone),
+        "phone": PHONE_SEPARATORS.sub("", phone),
         "id_number": draft.resident_id_number.strip()[:32],
         "email": draft.resident_email.strip()[:254],
     }
@@ -134,12 +140,14 @@ def _resident(draft: CaseDraft, actor: Any) -> Resident | None:
     user = actor if resident_self and getattr(actor, "is_authenticated", False) else None
     if not any(fields.values()) and user is None:
         return None
-    return Resident(user=user, **fields)
+    fields["user"] = user
+    return fields
 
 
 def fingerprint(draft: CaseDraft) -> str:
     """A stable hash of the submission, to tell a retry from a different request."""
-    text = json.dumps(asdict(draft), sort_keys=True, ensure_ascii=False, default=str)
+    # The draft's fields are flat values: `vars` gives what `asdict` would, without its copies.
+    text = json.dumps(vars(draft), sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -155,7 +163,7 @@ class _Checked:
     category: CategoryNode | None
     place: geo_index.Located | None
     deadlines: Deadlines
-    resident: Resident | None
+    resident: dict[str, Any] | None  # the resident's columns
 
 
 def _check(draft: CaseDraft, actor: Any, now: datetime) -> _Checked:
@@ -185,74 +193,66 @@ def _check(draft: CaseDraft, actor: Any, now: datetime) -> _Checked:
 
 def _create(checked: _Checked, actor: Any, now: datetime, key: str | None, fp: str) -> Case:
     """Write the case, its resident, its first event, the audit entry and the idempotency
-    record: five single-row INSERTs built once per model (`_rows.insert`), the same rows as
-    the ORM would write (the shared `record` helper, and `core.audit.record`, write these two
-    for every other step)."""
+    record: single-row INSERTs built once per model (`_rows.insert`), the same rows as the
+    ORM would write; the audit row is `core.audit.entry_row`, as `audit.record` writes it."""
     draft, deadlines = checked.draft, checked.deadlines
     user = actor if getattr(actor, "is_authenticated", False) else None
-    resident = checked.resident
-    if resident is not None:
-        resident = Resident(
-            user=resident.user,
-            name=resident.name,
-            phone=resident.phone,
-            id_number=resident.id_number,
-            email=resident.email,
-        )  # a fresh instance per attempt: a rolled-back one keeps its dead primary key
-        insert(resident)
-    case = Case(
-        tracking_code=new_tracking_code(now),
-        secret=new_secret(),
-        kind=draft.kind,
-        channel=draft.channel,
-        channel_detail=draft.channel_detail[:100],
-        subject=checked.subject,
-        description=checked.description,
-        category_id=checked.category.id if checked.category else None,
-        priority=draft.priority,
-        status=CaseStatus.RECEIVED,
-        lat=checked.lat,
-        lng=checked.lng,
-        address=draft.address.strip()[:300],
-        place_unit_id=checked.place.id if checked.place else None,
-        resident=resident,
-        submitted_by=user,
-        anonymous=draft.anonymous,
-        confidential=draft.confidential,
-        received_at=now,
-        respond_due=deadlines.respond_due,
-        resolve_due=deadlines.resolve_due,
-    )
-    insert(case)
-    # Without an account, the one submitting is the resident, not "the system".
-    label = str(getattr(user or RESIDENT, "username", "") or "system")[:150]
-    data = {"channel": draft.channel, "deadline_policy": deadlines.policy}
-    at = clock.now()
-    insert(
-        CaseEvent(
-            case=case,
-            type=CaseEventType.RECEIVED,
-            at=at,
-            actor=user,
-            actor_label=label,
-            to_status=CaseStatus.RECEIVED,
-            public=True,
-            data=data,
+    with connection.cursor() as cursor:
+        resident_id = insert(cursor, Resident, checked.resident) if checked.resident else None
+        case = insert_instance(
+            cursor,
+            Case,
+            {
+                "tracking_code": new_tracking_code(now),
+                "secret": new_secret(),
+                "kind": draft.kind,
+                "channel": draft.channel,
+                "channel_detail": draft.channel_detail[:100],
+                "subject": checked.subject,
+                "description": checked.description,
+                "category_id": checked.category.id if checked.category else None,
+                "priority": str(draft.priority),
+                "status": str(CaseStatus.RECEIVED),
+                "lat": checked.lat,
+                "lng": checked.lng,
+                "address": draft.address.strip()[:300],
+                "place_unit_id": checked.place.id if checked.place else None,
+                "resident_id": resident_id,
+                "submitted_by_id": user.pk if user is not None else None,
+                "anonymous": draft.anonymous,
+                "confidential": draft.confidential,
+                "received_at": now,
+                "respond_due": deadlines.respond_due,
+                "resolve_due": deadlines.resolve_due,
+            },
         )
-    )
-    insert(
-        AuditEntry(
-            actor=user,
-            actor_label=label,
-            action=f"cases.case.{CaseEventType.RECEIVED}",
-            target_type=case._meta.label_lower,
-            target_id=str(case.pk),
-            summary=case.tracking_code[:300],
+        # Without an account, the one submitting is the resident, not "the system".
+        who = user or RESIDENT
+        data = {"channel": draft.channel, "deadline_policy": deadlines.policy}
+        insert(
+            cursor,
+            CaseEvent,
+            {
+                "case_id": case.pk,
+                "type": str(CaseEventType.RECEIVED),
+                "at": clock.now(),
+                "actor": user,
+                "actor_label": str(getattr(who, "username", "") or "system")[:150],
+                "to_status": str(CaseStatus.RECEIVED),
+                "public": True,
+                "data": data,
+            },
+        )
+        audit_row = audit.entry_row(
+            f"cases.case.{CaseEventType.RECEIVED}",
+            actor=who,
+            target=case,
+            summary=case.tracking_code,
             data={"from": "", "to": CaseStatus.RECEIVED, **data},
         )
-    )
-    if key:
-        insert(IdempotencyRecord(key=key, fingerprint=fp, case=case))
+        insert(cursor, AuditEntry, audit_row)
+        if key:
+            insert(cursor, IdempotencyRecord, {"key": key, "fingerprint": fp, "case_id": case.pk})
     return case
 
 
