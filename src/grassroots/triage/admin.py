@@ -14,7 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from grassroots.core.admin import ReadOnlyAdmin
 
 from . import services
-from .models import ClassifierModel, Override, RoutingRule, Suggestion, UrgencyRule
+from .models import (
+    ClassifierModel,
+    Override,
+    RoutingRule,
+    Suggestion,
+    TimelineNote,
+    UrgencyRule,
+)
 
 
 @admin.register(UrgencyRule)
@@ -48,3 +55,4 @@ class ClassifierModelAdmin(ReadOnlyAdmin):
 
 admin.site.register(Suggestion, ReadOnlyAdmin)
 admin.site.register(Override, ReadOnlyAdmin)
+admin.site.register(TimelineNote, ReadOnlyAdmin)
