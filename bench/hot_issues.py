@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 import gzip
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import timedelta
 
 import numpy as np
@@ -44,8 +44,8 @@ from grassroots.insights.hot.cluster import (
     Progress,
     Report,
     Settings,
-    _contains,
     _near_pairs,
+    _place_pairs,
     _vectors,
     distance_m,
     link,
@@ -83,16 +83,6 @@ def read(path: Path) -> list[Report]:
 
 
 # --- The previous clustering (single link over every pair of a place), for the comparison.
-
-
-def _place_pairs(reports: Sequence[Report]) -> Iterable[tuple[list[int], list[int]]]:
-    groups: dict[str, list[int]] = defaultdict(list)
-    for index, report in enumerate(reports):
-        groups[report.place].append(index)
-    for outer, left in groups.items():
-        for inner, right in groups.items():
-            if _contains(outer, inner):
-                yield left, right
 
 
 class _Links:

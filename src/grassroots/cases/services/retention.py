@@ -123,38 +123,53 @@ def erase_personal_data(
             .count()
         )
         return report
-    total = expired_cases(before).count()
-    while True:
-        ids = list(expired_cases(before).order_by("pk").values_list("pk", flat=True)[:batch])
-        if not ids:
-            break
+    report.cases = _in_batches(
+        lambda: expired_cases(before),
+        lambda ids: _erase_cases(ids, now),
+        action="cases.personal_data.erased",
+        what="cases",
+        actor=actor,
+        before=before,
+        batch=batch,
+        progress=progress,
+    )
+    report.residents = _in_batches(
+        lambda: expired_residents(before),
+        lambda ids: _erase_residents(ids, now),
+        action="cases.resident.erased",
+        what="residents",
+        actor=actor,
+        before=before,
+        batch=batch,
+        progress=progress,
+    )
+    return report
+
+
+def _in_batches(
+    pending: Callable[[], QuerySet[Any]],
+    erase: Callable[[list[int]], int],
+    *,
+    action: str,
+    what: str,
+    actor: Any,
+    before: datetime,
+    batch: int,
+    progress: Callable[[int, int], None] | None,
+) -> int:
+    """Erase what `pending()` finds, `batch` rows per transaction with one audit entry each;
+    returns how many were erased."""
+    total, done = pending().count(), 0
+    while ids := list(pending().order_by("pk").values_list("pk", flat=True)[:batch]):
         with transaction.atomic():
-            erased = _erase_cases(ids, now)
+            erased = erase(ids)
             audit.record(
-                "cases.personal_data.erased",
+                action,
                 actor=actor,
-                summary=f"{erased} cases",
-                data={"cases": erased, "first": ids[0], "last": ids[-1], "before": str(before)},
+                summary=f"{erased} {what}",
+                data={what: erased, "first": ids[0], "last": ids[-1], "before": str(before)},
             )
-        report.cases += erased
-        if progress:
-            progress(report.cases, total)
-    total = expired_residents(before).count()
-    done = 0
-    while True:
-        ids = list(expired_residents(before).order_by("pk").values_list("pk", flat=True)[:batch])
-        if not ids:
-            break
-        with transaction.atomic():
-            erased = _erase_residents(ids, now)
-            audit.record(
-                "cases.resident.erased",
-                actor=actor,
-                summary=f"{erased} residents",
-                data={"residents": erased, "first": ids[0], "last": ids[-1], "before": str(before)},
-            )
-        report.residents += erased
-        done += len(ids)
+        done += erased
         if progress:
             progress(done, total)
-    return report
+    return done
