@@ -13,12 +13,21 @@ from grassroots.core import clock
 from grassroots.core.models import AuditEntry
 from grassroots.organizations import duty
 from grassroots.organizations.models import DutyShift
-from tests.web.conftest import login
+from tests.web.conftest import login as _login
 
 pytestmark = pytest.mark.django_db
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI)  # a Wednesday
+
+
+def login(user: Any) -> Any:
+    """A logged-in client that asks for English pages."""
+    client = _login(user)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
 URL = "/console/duty/"
 
 
@@ -218,3 +227,9 @@ def test_a_bad_week_is_a_400(city: dict[str, Any], people: dict[str, Any]) -> No
     response = login(people["supervisor"]).get(URL, {"week": "next tuesday"})
 
     assert response.status_code == 400
+
+
+def test_the_page_speaks_chinese_by_default(city: Any, people: Any) -> None:
+    html = _login(people["supervisor"]).get(URL, {"unit": "WS1"}).content.decode()
+
+    assert "值班安排" in html and "Duty roster" not in html
