@@ -24,6 +24,7 @@ from grassroots.cases.errors import CaseError
 from grassroots.cases.models import Case, CaseEvent, Category
 from grassroots.cases.services import change_case_priority, dispatch_case, merge_case
 from grassroots.core import audit, clock
+from grassroots.organizations.duty import on_duty
 from grassroots.organizations.enums import Role
 from grassroots.organizations.models import Membership, Unit
 
@@ -236,8 +237,6 @@ def _dispatchers(case: Case) -> list[Any]:
     """The dispatchers on duty now for the case's place (the duty roster: shifts held for the
     place's unit or an ancestor; any unit when it has no place). When nobody is on duty, every
     active dispatcher whose area holds the place, so that an emergency always reaches someone."""
-    from grassroots.organizations.duty import on_duty
-
     rostered = on_duty(case.place_unit, clock.now())
     if rostered:
         return rostered

@@ -24,7 +24,6 @@ from grassroots.cases.codes import normalize_tracking_code
 from grassroots.cases.enums import AssignmentRole, AssignmentStatus, CaseStatus, Priority
 from grassroots.cases.models import Case, CaseAssignment, Category
 from grassroots.cases.permissions import (
-    CENTRE_ROLES,
     Scope,
     access_case,
     may_reveal,
@@ -35,6 +34,7 @@ from grassroots.organizations.models import Membership, Unit
 from grassroots.organizations.permissions import scope_q
 from grassroots.organizations.querysets import subtree_q
 
+from ..context_processors import nav_of
 from .common import map_config
 from .errors import staff_view
 
@@ -125,17 +125,12 @@ def _tab_queryset(tab: str, base: QuerySet[Case], user: Any, unit: Unit | None) 
     return base
 
 
-def _dispatches(user: Any) -> bool:
-    return bool(Scope.of(user).paths.keys() & CENTRE_ROLES)
-
-
-def _tabs(user: Any) -> dict[str, Any]:
-    """The inbox's tabs for this user: the dispatch queue only for those who dispatch."""
-    return TABS if _dispatches(user) else {k: v for k, v in TABS.items() if k != "dispatch"}
-
-
-def _default_tab(user: Any) -> str:
-    return "dispatch" if _dispatches(user) else "mine"
+def _tabs(request: HttpRequest) -> dict[str, Any]:
+    """The inbox's tabs for this user: the dispatch queue only for the centre roles, who
+    dispatch (the request's roles, read once for the navigation too)."""
+    if nav_of(request).takes_calls:
+        return TABS
+    return {k: v for k, v in TABS.items() if k != "dispatch"}
 
 
 def _filtered(request: HttpRequest, qs: QuerySet[Case]) -> QuerySet[Case]:
@@ -155,8 +150,8 @@ def _filtered(request: HttpRequest, qs: QuerySet[Case]) -> QuerySet[Case]:
 def inbox(request: HttpRequest) -> HttpResponse:
     """The inbox: one tab per queue, filters and sort order kept in the URL."""
     user = request.user
-    tab = request.GET.get("tab") or _default_tab(user)
-    tabs = _tabs(user)
+    tabs = _tabs(request)
+    tab = request.GET.get("tab") or next(iter(tabs))
     if tab not in tabs:
         return HttpResponseBadRequest(_("No such tab."))
     unit = current_unit(request)
