@@ -81,6 +81,46 @@ def test_a_confidential_case_never_shows_the_resident_to_the_handling_unit(
     assert AuditEntry.objects.filter(action="cases.resident.viewed").count() == 1
 
 
+def test_a_confidential_case_does_not_even_show_the_masked_resident_below_the_centre(
+    tree: Any, people: Any
+) -> None:
+    from tests.factories.cases import person
+
+    case = _dispatched(tree, people, confidential=True)
+    district_dispatcher = person("d1dispatcher", "dispatcher", tree["d1"])
+
+    handler = Api(people["handler1"]).get(f"/cases/{case.pk}").json()
+    district = Api(district_dispatcher).get(f"/cases/{case.pk}").json()
+    district_reveal = Api(district_dispatcher).post(
+        f"/cases/{case.pk}/resident", {"reason": "check it"}
+    )
+    centre = Api(people["dispatcher"]).get(f"/cases/{case.pk}").json()
+
+    # The handling unit and the district's own centre (either may be what the complaint is
+    # about) see that the case is confidential, and nobody behind it.
+    for body in (handler, district):
+        assert body["confidential"] is True and body["resident"] is None
+        assert "138" not in str(body) and "张" not in str(body)
+    assert district_reveal.status_code == 403
+    assert centre["resident"]["name"] == "张**" and centre["resident"]["masked"] is True
+    assert AuditEntry.objects.filter(action="cases.resident.viewed").count() == 0
+
+
+def test_a_district_centre_still_sees_and_reveals_an_ordinary_case_in_its_area(
+    tree: Any, people: Any
+) -> None:
+    from tests.factories.cases import person
+
+    case = _dispatched(tree, people)
+    district_dispatcher = person("d1dispatcher", "dispatcher", tree["d1"])
+
+    body = Api(district_dispatcher).get(f"/cases/{case.pk}").json()
+    reveal = Api(district_dispatcher).post(f"/cases/{case.pk}/resident", {"reason": "call"})
+
+    assert body["resident"]["phone"] == "138****5678"
+    assert reveal.status_code == 200 and reveal.json()["phone"] == "13812345678"
+
+
 def test_a_reveal_needs_a_reason(tree: Any, people: Any) -> None:
     case = _dispatched(tree, people)
 

@@ -148,6 +148,20 @@ def test_a_confidential_case_cannot_be_revealed_by_the_unit(city: Any, people: A
     assert not CaseEvent.objects.filter(case=case, type="identity_viewed").exists()
 
 
+def test_the_unit_sees_a_confidential_case_without_its_resident(city: Any, people: Any) -> None:
+    case = submit(confidential=True)
+    services.dispatch_case(case, unit=city["s1"], actor=people["dispatcher"])
+
+    page = as_user(people["handler1"]).get(f"/console/cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    centre = as_user(people["dispatcher"]).get(f"/console/cases/{case.pk}/")
+
+    html = page.content.decode()
+    assert page.status_code == 200 and 'data-testid="resident-withheld"' in html
+    assert "138****5678" not in html and 'data-testid="resident"' not in html
+    assert "shown only to the service centre" in html
+    assert "138****5678" in centre.content.decode()
+
+
 def test_the_unit_switcher_narrows_the_inbox(city: Any, people: Any) -> None:
     user = people["handler1"]
     org.grant_role(user, unit=city["s2"], role="handler", actor=None)

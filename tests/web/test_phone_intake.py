@@ -136,6 +136,29 @@ def test_earlier_cases_of_the_caller_are_shown_masked(city: Any, people: Any) ->
     assert not AuditEntry.objects.filter(action="cases.resident.viewed").exists()
 
 
+def test_a_number_leads_a_district_centre_to_no_confidential_case(city: Any, people: Any) -> None:
+    from grassroots.cases import services
+    from tests.factories.cases import person
+
+    secret = submit(
+        subject="About our street office", resident_phone="13812345678", confidential=True
+    )
+    plain = submit(subject="Broken bench", resident_phone="13812345678")
+    for case in (secret, plain):
+        services.dispatch_case(case, unit=city["s1"], actor=people["dispatcher"])
+    district = person("d1dispatcher", "dispatcher", city["d1"])
+
+    def lookup(user: Any) -> str:
+        response = as_user(user).post(
+            "/console/phone/caller/", {"phone": "13812345678"}, headers=HTMX
+        )
+        return str(response.content.decode())
+
+    assert plain.tracking_code in lookup(district)
+    assert secret.tracking_code not in lookup(district)
+    assert secret.tracking_code in lookup(people["dispatcher"])  # the city's centre
+
+
 def test_a_number_still_being_typed_finds_nothing(city: Any, people: Any) -> None:
     submit(resident_phone="13812345678")
     html = (

@@ -4,6 +4,8 @@
   co-handled in their units' subtrees; at the root of the tree they see every case.
 - Handling roles (handler, grid worker) see the cases their units lead or co-handle.
 - A resident sees only their own case (tracking code + secret, or their account).
+- A confidential case shows who its resident is only to the centre at the root of the tree
+  (`shows_resident`): masked or in full, nobody below it learns the name or the number.
 Anything else is a 404; a visible case with a forbidden action is a 403.
 """
 
@@ -163,14 +165,25 @@ def may(
     return action in RESIDENT_ACTIONS and is_owner(user, case)
 
 
+def shows_resident(case: Case, scope: Scope) -> bool:
+    """Whether the viewer learns who the resident is at all, even masked.
+
+    A confidential case names its resident only to the service centre at the root of the
+    tree (its dispatchers, supervisors and admins): any unit below it, a district's centre
+    included, may be the one the complaint is about. Everyone else sees that the case is
+    confidential and no one behind it."""
+    return not case.confidential or scope.at_root(CENTRE_ROLES)
+
+
 def may_reveal(user: Any, case: Case, scope: Scope | None = None) -> bool:
-    """Centre roles may see the resident; the lead unit too, unless the case is confidential."""
+    """Who may see the resident in full (a logged look): the centre roles covering the case
+    and the lead unit's handlers; for a confidential case, only the centre at the root."""
     scope = scope or Scope.of(user)
+    if case.confidential:
+        return shows_resident(case, scope)
     if _centre_covers(scope, case, CENTRE_ROLES):
         return True
-    return (
-        not case.confidential and case.unit is not None and scope.covers(case.unit, HANDLING_ROLES)
-    )
+    return case.unit is not None and scope.covers(case.unit, HANDLING_ROLES)
 
 
 def access_case(user: Any, case_id: int, action: Action | None = None, **kw: Any) -> Case:

@@ -12,7 +12,7 @@ from grassroots.organizations.models import Unit
 from .enums import CaseEventType, CaseStatus
 from .masking import mask_email, mask_id_number, mask_name, mask_phone
 from .models import Attachment, Case, CaseEvent, Category, Resident
-from .permissions import Scope, may
+from .permissions import Scope, may, shows_resident
 from .workflow import Action, actions_in
 
 # Apps above cases (triage) may word the notes they wrote on timeline events in the reader's
@@ -145,7 +145,8 @@ def detail(case: Case, user: Any, scope: Scope) -> dict[str, Any]:
         "lat": case.lat,
         "lng": case.lng,
         "address": case.address,
-        "resident": resident_out(case.resident),
+        # A confidential case's resident is withheld below the centre (permissions.py).
+        "resident": resident_out(case.resident) if shows_resident(case, scope) else None,
         "erased_at": case.erased_at,
         "anonymous": case.anonymous,
         "confidential": case.confidential,

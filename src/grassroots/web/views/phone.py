@@ -79,9 +79,11 @@ def caller_cases(user: Any, raw: str) -> dict[str, Any]:
     number = normalise_phone(raw)
     if len(re.sub(r"\D", "", number)) < MIN_DIGITS:
         return {"searched": False}
+    qs = visible_cases(user)
+    if not Scope.of(user).at_root(CENTRE_ROLES):
+        qs = qs.exclude(confidential=True)  # a number must not lead to a confidential case
     qs = (
-        visible_cases(user)
-        .filter(resident__phone__in=phone_variants(raw))
+        qs.filter(resident__phone__in=phone_variants(raw))
         .select_related("resident", "unit", "category")
         .order_by("-received_at", "-id")
     )
