@@ -99,15 +99,22 @@ if SQLITE_SYNCHRONOUS not in ("FULL", "NORMAL"):
 
 
 def _database() -> dict[str, Any]:
-    """PostgreSQL from DATABASE_URL, or the embedded SQLite file in WAL mode."""
+    """PostgreSQL from DATABASE_URL, or a SQLite file in WAL mode: the embedded default, or
+    one that DATABASE_URL names (`sqlite:////path/file.sqlite3`), with the same settings."""
     if env.str("DATABASE_URL", default=""):
         db: dict[str, Any] = env.db_url("DATABASE_URL")
+        if db.get("ENGINE") == "django.db.backends.sqlite3" and db.get("NAME") != ":memory:":
+            return _sqlite(str(db["NAME"]))
         db.setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
         db["CONN_HEALTH_CHECKS"] = True
         return db
+    return _sqlite(str(VAR_DIR / "grassroots.sqlite3"))
+
+
+def _sqlite(name: str) -> dict[str, Any]:
     return {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": str(VAR_DIR / "grassroots.sqlite3"),
+        "NAME": name,
         "OPTIONS": {
             # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock at
             # BEGIN so that concurrent writers queue on the timeout instead of failing with
