@@ -34,7 +34,9 @@ sys.path.insert(0, str(REPO / "src"))
 VAR = REPO / "var" / "bench" / "duplicates"
 DATA = REPO.parent / "shared" / "data" / "teddycup2020c" / "attachment3_messages_with_votes.csv"
 os.environ["GRASSROOTS_VAR_DIR"] = str(VAR)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "grassroots.settings.test")
+# The test settings, also under `make bench` (whose Makefile exports the local ones), as the
+# other benches use them.
+os.environ["DJANGO_SETTINGS_MODULE"] = "grassroots.settings.test"
 os.environ.pop("DATABASE_URL", None)  # always the bench's own SQLite file
 
 import django  # noqa: E402

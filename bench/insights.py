@@ -42,7 +42,9 @@ WEEK_DAYS = 7 * 522  # each replica is shifted back by about ten years, whole we
 
 sys.path.insert(0, str(REPO / "src"))
 os.environ["GRASSROOTS_VAR_DIR"] = str(VAR)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "grassroots.settings.test")
+# The test settings, also under `make bench` (whose Makefile exports the local ones): the
+# Django test client below sends Host: testserver, which only they allow.
+os.environ["DJANGO_SETTINGS_MODULE"] = "grassroots.settings.test"
 
 
 def say(text: str) -> None:

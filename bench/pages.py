@@ -40,7 +40,9 @@ AIM_MS = 200.0
 
 sys.path.insert(0, str(REPO / "src"))
 os.environ["GRASSROOTS_VAR_DIR"] = str(VAR)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "grassroots.settings.test")
+# The test settings, also under `make bench` (whose Makefile exports the local ones): the
+# Django test client below sends Host: testserver, which only they allow.
+os.environ["DJANGO_SETTINGS_MODULE"] = "grassroots.settings.test"
 os.environ.pop("DATABASE_URL", None)  # this bench runs on its own SQLite file
 
 
