@@ -201,3 +201,40 @@ def test_only_those_who_dispatch_get_the_dispatch_queue_tab(city: Any, people: A
     assert "?tab=mine" in html and "?tab=dispatch" not in html
     assert handler.get("/console/?tab=dispatch").status_code == 400
     assert "?tab=dispatch" in as_user(people["dispatcher"]).get("/console/").content.decode()
+
+
+def test_the_case_page_counts_down_only_the_deadlines_still_running(city: Any, people: Any) -> None:
+    case = submit()
+    services.dispatch_case(case, unit=city["s1"], actor=people["dispatcher"])
+    client = as_user(people["handler1"])
+
+    def page() -> str:
+        return str(client.get(f"/console/cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en").content)
+
+    running = page()
+    assert running.count("data-due=") == 2 and "deadline-respond" not in running
+
+    case = services.accept_case(Case.objects.get(pk=case.pk), actor=people["handler1"])
+    accepted = page()
+    # First contact made in time: the respond deadline says so and stops counting down.
+    assert accepted.count("data-due=") == 1 and 'data-testid="deadline-respond"' in accepted
+    assert "met: done" in accepted
+
+    services.reply_case(case, reply="Fixed the lamp.", actor=people["handler1"])
+    replied = page()
+    assert "data-due=" not in replied and 'data-testid="deadline-resolve"' in replied
+
+
+def test_a_late_first_contact_is_shown_as_missed(city: Any, people: Any) -> None:
+    from datetime import timedelta
+
+    from grassroots.core import clock
+
+    case = submit()
+    services.dispatch_case(case, unit=city["s1"], actor=people["dispatcher"])
+    assert case.respond_due is not None
+    with clock.at(case.respond_due + timedelta(hours=3)):
+        services.accept_case(Case.objects.get(pk=case.pk), actor=people["handler1"])
+    html = as_user(people["handler1"]).get(f"/console/cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert "missed: done" in html.content.decode() and "due-late" in html.content.decode()

@@ -6,7 +6,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django import template
+from django.utils import formats, timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
@@ -64,3 +66,43 @@ def due_class(due: datetime | None, now: datetime) -> str:
     if left < SOON:
         return "due due-soon"
     return "due due-near" if left < NEAR else "due due-far"
+
+
+# Where a case still owes an answer: the deadlines only run (and count down) in these states.
+_WORKING = frozenset({"received", "dispatched", "accepted"})
+
+
+@register.simple_tag
+def deadline(case: Any, which: str, now: datetime) -> str:
+    """A case's respond or resolve deadline as the case page shows it.
+
+    While it runs: the time, coloured by how close it is, counting down (app.js). Once met:
+    the time and when it was met, or by how much it was missed. A case that ended without an
+    answer (rejected, merged, closed unanswered): the time alone, no countdown."""
+    due = case.respond_due if which == "respond" else case.resolve_due
+    if due is None:
+        return ""
+    done = case.responded_at if which == "respond" else case.replied_at
+    working = case.status in _WORKING and (which == "resolve" or case.responded_at is None)
+    shown = formats.date_format(timezone.localtime(due), "DATETIME_FORMAT")
+    if working:
+        return format_html(
+            '<time datetime="{}" data-due="{}" class="{}">{}</time>',
+            due.isoformat(),
+            due.isoformat(),
+            due_class(due, now),
+            shown,
+        )
+    if done is None:
+        return format_html('<time datetime="{}">{}</time>', due.isoformat(), shown)
+    at = formats.date_format(timezone.localtime(done), "DATETIME_FORMAT")
+    late = done > due
+    verdict = gettext_now("missed: done %(at)s") if late else gettext_now("met: done %(at)s")
+    return format_html(
+        '<time datetime="{}">{}</time> <span class="badge {}" data-testid="deadline-{}">{}</span>',
+        due.isoformat(),
+        shown,
+        "due-late" if late else "due-met",
+        which,
+        verdict % {"at": at},
+    )
