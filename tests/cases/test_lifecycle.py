@@ -160,6 +160,25 @@ def test_unsolved_follow_up_then_reopen_sends_it_back_to_the_unit(tree, people) 
     assert (case.resolved, case.satisfaction) == (None, "")
 
 
+@pytest.mark.parametrize("by", ["resident", "dispatcher"])
+def test_a_reopen_reason_reaches_the_resident_only_when_it_is_theirs(tree, people, by) -> None:  # type: ignore[no-untyped-def]
+    case = submit()
+    services.dispatch_case(case, unit=tree["s1"], actor=people["dispatcher"])
+    services.accept_case(case, actor=people["handler1"])
+    services.reply_case(case, reply="Fixed.", actor=people["handler1"])
+    services.follow_up_case(
+        case, resolved=False, satisfaction="unsatisfied", comment="", actor=services.RESIDENT
+    )
+    actor = services.RESIDENT if by == "resident" else people["dispatcher"]
+
+    services.reopen_case(case, reason="Caller sounded drunk, check again", actor=actor)
+
+    event = case.events.get(type=CaseEventType.REOPENED)
+    assert event.note == "Caller sounded drunk, check again"
+    expected = "Caller sounded drunk, check again" if by == "resident" else ""
+    assert event.public and event.public_note == expected
+
+
 def test_close_without_follow_up_when_resident_cannot_be_reached(tree, people) -> None:  # type: ignore[no-untyped-def]
     case = submit()
     services.dispatch_case(case, unit=tree["s1"], actor=people["dispatcher"])
@@ -265,3 +284,24 @@ def test_an_anonymous_submission_is_recorded_as_the_residents() -> None:
     case = submit()
 
     assert CaseEvent.objects.get(case=case).actor_label == "resident"
+
+
+def test_only_a_supporting_unit_with_its_part_open_is_offered_part_done(tree, people) -> None:  # type: ignore[no-untyped-def]
+    from grassroots.cases.permissions import Scope
+    from grassroots.cases.presenters import available_actions
+
+    case = submit()
+    services.dispatch_case(case, unit=tree["s1"], actor=people["dispatcher"])
+    services.accept_case(case, actor=people["handler1"])
+    [part] = services.add_supporting_units(
+        case, parts=[(tree["dept"], "Replace the cable")], summon=True, actor=people["handler1"]
+    )
+
+    def offered(who: str) -> bool:
+        fresh = type(case).objects.prefetch_related("assignments__unit").get(pk=case.pk)
+        user = people[who]
+        return "part-done" in available_actions(user, fresh, Scope.of(user))
+
+    assert offered("dept") and not offered("handler1")  # the lead unit has no part to report
+    services.complete_part(part, result="Cable replaced", actor=people["dept"])
+    assert not offered("dept")  # done once

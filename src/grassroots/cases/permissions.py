@@ -22,7 +22,7 @@ from grassroots.organizations.models import Membership, Unit
 from grassroots.organizations.permissions import units_for_user
 from grassroots.organizations.querysets import PATH_STEP
 
-from .enums import STAFF_ENTERED_CHANNELS, AssignmentStatus
+from .enums import STAFF_ENTERED_CHANNELS, AssignmentRole, AssignmentStatus
 from .errors import CaseError, CaseErrorCode
 from .models import Case, CaseAssignment
 from .querysets import CaseQuerySet
@@ -125,6 +125,15 @@ def _current_assignments(case: Case) -> list[CaseAssignment]:
     return [a for a in case.assignments.all() if a.status != AssignmentStatus.WITHDRAWN]
 
 
+def _open_parts(case: Case) -> list[CaseAssignment]:
+    done = (AssignmentStatus.DONE, AssignmentStatus.WITHDRAWN, AssignmentStatus.ENDED)
+    return [
+        a
+        for a in case.assignments.all()
+        if a.role == AssignmentRole.SUPPORT and a.status not in done
+    ]
+
+
 def _handles(scope: Scope, case: Case) -> bool:
     units = [case.unit, *(a.unit for a in _current_assignments(case))]
     return any(scope.covers(u, HANDLING_ROLES) for u in units if u is not None)
@@ -160,8 +169,8 @@ def may(
         return action != Action.TRANSFER or (
             target is not None and scope.covers(target, HANDLING_ROLES)
         )
-    if action == Action.PART_DONE:
-        return any(scope.covers(a.unit, HANDLING_ROLES) for a in _current_assignments(case))
+    if action == Action.PART_DONE:  # a supporting unit with its part still open
+        return any(scope.covers(a.unit, HANDLING_ROLES) for a in _open_parts(case))
     return action in RESIDENT_ACTIONS and is_owner(user, case)
 
 

@@ -21,8 +21,9 @@ from ..enums import (
 )
 from ..errors import CaseError, CaseErrorCode
 from ..models import Case, Resident
+from ..permissions import is_owner
 from ..workflow import Action
-from ._common import lock, record, step
+from ._common import RESIDENT, lock, record, step
 from .handling import _text
 
 
@@ -111,9 +112,15 @@ def reopen_case(case: Case, *, reason: str, actor: Any) -> Case:
         to_status=after or "",
         unit=case.unit,
         note=_text(reason, "reason"),
-        public_note=reason.strip(),
+        # The resident's own words are theirs to see; a reason typed by staff stays internal
+        # (the resident sees the step itself).
+        public_note=reason.strip() if _by_resident(actor, case) else "",
     )
     return case
+
+
+def _by_resident(actor: Any, case: Case) -> bool:
+    return actor is RESIDENT or is_owner(actor, case)
 
 
 @transaction.atomic
