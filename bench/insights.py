@@ -75,8 +75,10 @@ def build_template() -> None:
 
     from grassroots.organizations.services import create_unit
 
-    if _db("template.sqlite3").exists():
+    stamp = VAR / "template.migrations"
+    if _db("template.sqlite3").exists() and stamp.exists() and stamp.read_text() == _migrations():
         return
+    _db("template.sqlite3").unlink(missing_ok=True)  # none yet, or built before a migration
     say("setup: migrating a fresh database and building the unit tree …")
     _use("template.sqlite3")
     call_command("migrate", verbosity=0)
@@ -104,6 +106,14 @@ def build_template() -> None:
     from django.db import connection
 
     connection.close()
+    stamp.write_text(_migrations())
+
+
+def _migrations() -> str:
+    """The project's migrations, by app and name: the template is rebuilt when they change."""
+    from django.db.migrations.loader import MigrationLoader
+
+    return "\n".join(sorted(f"{app}.{name}" for app, name in MigrationLoader(None).disk_migrations))
 
 
 def mapping_file() -> Path:

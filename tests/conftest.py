@@ -29,3 +29,12 @@ def _english_messages() -> Iterator[None]:
     """
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Each test starts with an empty cache: rate-limit counters (per client address and
+    minute) would otherwise carry over from earlier tests and refuse a submission."""
+    from django.core.cache import cache
+
+    cache.clear()

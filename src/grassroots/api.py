@@ -124,11 +124,18 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return _error(request, 404, CoreErrorCode.NOT_FOUND, _("Not found."))
 
 
+# django-ninja's own (English) message for a body its parser refuses; DEBUG appends the reason.
+NINJA_UNPARSABLE_BODY = "Cannot parse request body"
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if isinstance(exc.__cause__, DomainError):  # ninja wraps errors raised while parsing
         return on_domain_error(request, exc.__cause__)
-    return _error(request, exc.status_code, "http_error", str(exc))
+    message = str(exc)
+    if exc.status_code == 400 and message.startswith(NINJA_UNPARSABLE_BODY):
+        message = _("Cannot parse the request body: send a valid JSON document.")
+    return _error(request, exc.status_code, "http_error", message)
 
 
 @api.exception_handler(RequestDataTooBig)

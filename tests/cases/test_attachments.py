@@ -105,3 +105,23 @@ def test_media_is_outside_the_static_and_template_roots() -> None:
     media = Path(settings.MEDIA_ROOT).resolve()
     assert not media.is_relative_to(Path(settings.STATIC_ROOT).resolve())
     assert settings.MEDIA_URL in ("", "/")  # no URL serves uploads directly
+
+
+def test_a_staff_upload_is_staff_only_unless_it_says_public(tree: Any, people: Any) -> None:
+    case = submit()
+    services.dispatch_case(case, unit=tree["s1"], actor=people["dispatcher"])
+    api = Api(people["handler1"])
+
+    def upload(**form: Any) -> Any:
+        response = api.client.post(
+            f"/api/v1/cases/{case.pk}/attachments",
+            {"file": SimpleUploadedFile("x.jpg", JPEG, content_type="image/jpeg"), **form},
+            headers=api.headers,
+        )
+        assert response.status_code == 201, response.content
+        return response.json()
+
+    assert upload()["public"] is False
+    assert upload(public="true")["public"] is True
+    shown = Api().get(f"/track/{case.tracking_code}", secret=case.secret).json()
+    assert len(shown["attachments"]) == 1  # only the one marked public

@@ -278,14 +278,27 @@ def test_rows_imported_by_another_run_meanwhile_are_rejected_not_doubled(
 
 
 def test_an_error_in_the_reader_process_stops_the_run_before_writing(
-    units: Any, tmp_path: Path, files: Any
+    units: Any, tmp_path: Path, files: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # given a file whose last line is not valid UTF-8, past what the header check decodes
+    # given a reader that fails on the 300th row (a badly encoded row is a reject now: see
+    # test_import_robustness.py)
+    from grassroots.cases.importing import ImportAborted, layout
+
     rows = [f"NYCC01{i:05d},NYCC01,2024-03-01,,{HOLES},{MN1}" for i in range(400)]
     data = tmp_path / "broken.csv"
-    data.write_bytes(("\n".join([HEADER, *rows]) + "\n").encode() + b"\xff\xfe,x\n")
+    data.write_bytes(("\n".join([HEADER, *rows]) + "\n").encode())
     files = {**files, "data": data}
-    # when it is imported, then the decoding error is raised here and no case is written
-    with pytest.raises(UnicodeDecodeError):
+    check = layout.check_row
+
+    def failing(line: int, *args: Any, **kwargs: Any) -> Any:
+        if line == 300:
+            raise RuntimeError("reader broke")
+        return check(line, *args, **kwargs)
+
+    monkeypatch.setattr(layout, "check_row", failing)
+    # when it is imported, then the reader's error is raised here and no case is written
+    with pytest.raises(ImportAborted) as caught:
         _import(files)
+    assert isinstance(caught.value.__cause__, RuntimeError)
+    assert caught.value.report.imported == 0
     assert Case.objects.count() == 0

@@ -35,7 +35,7 @@ def test_masking(fn: Any, value: str, masked: str) -> None:
 
 
 def _dispatched(tree: Any, people: Any, **kw: Any) -> Any:
-    case = submit(resident_id_number="110101199003071234", **kw)
+    case = submit(resident_id_number="110101199003071233", **kw)
     services.dispatch_case(case, unit=tree["s1"], actor=people["dispatcher"])
     return case
 
@@ -48,7 +48,7 @@ def test_case_details_show_the_resident_masked(tree: Any, people: Any) -> None:
     assert body["resident"] == {
         "name": "张**",
         "phone": "138****5678",
-        "id_number": "110***********1234",
+        "id_number": "110***********1233",
         "email": "",
         "masked": True,
     }

@@ -54,6 +54,7 @@ def test_respond_reminder_goes_to_the_units_handlers_once(tree: Any, people: Any
 def test_overdue_case_escalates_to_the_nearest_supervisor_once(tree: Any, people: Any) -> None:
     street_supervisor = person("s1-supervisor", "supervisor", tree["s1"])
     case = _dispatched(tree, people)
+    services.accept_case(case, actor=people["handler1"])  # responded: only resolve can be late
     assert case.resolve_due is not None
     late = case.resolve_due + timedelta(days=3)  # the workers were down for days
 

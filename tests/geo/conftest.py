@@ -6,17 +6,19 @@ from collections.abc import Iterator
 
 import pytest
 
-from grassroots.geo import index
+from grassroots.geo import address, index
 from grassroots.organizations.models import Unit
 from tests.factories.geo import box, unit_with_area
 
 
 @pytest.fixture(autouse=True)
 def fresh_index() -> Iterator[None]:
-    """No index built by another test (with other rows) is ever reused."""
+    """No index or address matcher built by another test (with other rows) is ever reused."""
     index.invalidate()
+    address.invalidate()
     yield
     index.invalidate()
+    address.invalidate()
 
 
 @pytest.fixture

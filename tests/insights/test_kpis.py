@@ -33,6 +33,7 @@ HITS_OF = {
     "resolution_rate": "resolved",
     "satisfaction_rate": None,
     "on_time_rate": "closed_on_time",
+    "overdue_rate": "overdue_open",
 }
 
 
@@ -73,6 +74,10 @@ def test_every_figure_equals_the_length_of_its_case_list(month: Any, tree: Any) 
         # then the list has exactly as many cases as the figure (rates: their base and hits)
         if kpi == "on_time_rate":
             assert len(cases) == row["closed"] + row["overdue_open"]
+        elif kpi == "overdue_rate":  # the share counted against the score: kept cases
+            assert len(cases) == row["received"] - row["excluded"], (code, kpi)
+            hits = sum(1 for c in cases if c["hit"])
+            assert row["overdue_rate"] == (hits / len(cases) if cases else None), (code, kpi)
         else:
             assert len(cases) == row[FIGURE_OF[kpi]], (code, kpi)
         if HITS_OF.get(kpi):
@@ -150,7 +155,8 @@ def test_small_unit_is_unranked_and_its_rate_pulled_to_the_city(month: Any) -> N
 def test_score_weights_come_from_the_deployment(month: Any) -> None:
     fold_changes()
     row = table("street")["KS1"]
-    assert row["score"] == pytest.approx(row["resolution_adjusted"])
+    assert row["score_before_overdue"] == pytest.approx(row["resolution_adjusted"])
+    assert row["score"] == pytest.approx(row["resolution_adjusted"] * (1 - row["overdue_adjusted"]))
 
 
 def test_rebuild_command_reports_the_cases_it_projected(month: Any) -> None:

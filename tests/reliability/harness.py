@@ -323,7 +323,10 @@ SWEEP_STATE = """
 from django.db.models import Count
 from grassroots.accounts.models import Notification
 from grassroots.cases.models import Case, CaseEvent
-events = CaseEvent.objects.filter(type="escalated").values("case").annotate(n=Count("id"))
+events = (  # the resolve deadline's escalations (a respond one is its own step)
+    CaseEvent.objects.filter(type="escalated", data__deadline="resolve")
+    .values("case").annotate(n=Count("id"))
+)
 notes = Notification.objects.filter(kind="case.escalated").values("link", "user").annotate(
     n=Count("id"))
 print(Case.objects.count(), Case.objects.filter(escalated=True).count(),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from typing import Any
 
@@ -17,9 +18,9 @@ from grassroots.core import clock
 from grassroots.insights.hot.services import compute_hot_issues
 from grassroots.insights.models import GovernanceProject, ProjectAction
 from grassroots.insights.periods import parse_period
-from grassroots.insights.services import fold_changes
+from grassroots.insights.services import fold_changes, mark_unreasonable
 from tests.factories.cases import submit
-from tests.insights.conftest import at
+from tests.insights.conftest import Flow, at
 
 from .conftest import login as _login
 from .test_browser import RUNS, Shots, _errors, browser, log_in, session  # noqa: F401
@@ -44,6 +45,35 @@ def march(city: dict[str, Any], people: dict[str, Any]) -> list[Case]:
         fold_changes()
         compute_hot_issues(parse_period("2025-03"))
     return cases
+
+
+@pytest.fixture
+def answered(march: list[Case], city: dict[str, Any], people: dict[str, Any]) -> list[Case]:
+    """Three more March cases at street 1, handled and followed up: satisfied and resolved,
+    basically satisfied and resolved, not satisfied and not resolved; the last one is then
+    marked as an unreasonable demand, and a fourth (satisfied) stays in the rates."""
+    flow = Flow(people)
+    cases = [
+        flow.handled(city["s1"], "2025-03-10", "handler1"),
+        flow.handled(city["s1"], "2025-03-11", "handler1", sat="basic"),
+        flow.handled(city["s1"], "2025-03-12", "handler1", resolved=False, sat="unsatisfied"),
+        flow.handled(city["s1"], "2025-03-13", "handler1", resolved=False, sat="unsatisfied"),
+    ]
+    with clock.at(at("2025-03-20 12:00")):
+        mark_unreasonable(
+            cases[3], reason="Wants the street repaved daily", actor=people["supervisor"]
+        )
+    with clock.at(at("2025-03-25 12:00")):
+        fold_changes()
+    return [Case.objects.get(pk=c.pk) for c in cases]
+
+
+def chart_data(html: str) -> dict[str, Any]:
+    found = re.search(
+        r'<script id="insights-data" type="application/json">(.*?)</script>', html, re.S
+    )
+    assert found is not None
+    return dict(json.loads(found.group(1)))
 
 
 def login(user: Any) -> Any:
@@ -85,7 +115,10 @@ def test_an_empty_period_says_so_instead_of_drawing_empty_charts(march: Any, peo
     assert 'data-chart="categories"' in full and 'data-empty="categories"' not in full
     assert 'data-chart="categories"' not in empty and 'data-chart="ranking"' not in empty
     assert "No case was received in this period." in empty
-    assert "No unit has enough cases in this period to be ranked." in empty
+    assert (
+        "No unit is ranked in this period: a unit needs at least 10 cases (not marked as "
+        "unreasonable) to be ranked." in empty
+    )
 
 
 @pytest.mark.django_db
@@ -162,6 +195,163 @@ def test_pages_need_a_login(city: Any) -> None:
     assert response.status_code == 302 and "/login/" in response["Location"]
 
 
+@pytest.mark.django_db
+def test_the_ranking_charts_only_ranked_units_in_rank_order(
+    answered: Any, people: Any, settings: Any
+) -> None:
+    settings.INSIGHTS_RANK_MIN_CASES = "1"  # WS1 has six cases kept, WS2 none
+    html = _page(login(people["supervisor"]), "/console/insights/?period=2025-03&level=street")
+    ranking = chart_data(html)["ranking"]
+    assert [(r["rank"], r["name"]) for r in ranking] == [(1, "Unit WS1")]
+    assert 'data-chart="ranking"' in html and 'data-empty="ranking"' not in html
+
+
+@pytest.mark.django_db
+def test_the_map_colours_only_units_with_cases_over_their_own_range(
+    answered: Any, people: Any
+) -> None:
+    client = login(people["supervisor"])
+    html = _page(client, "/console/insights/?period=2025-03&level=street&rate=satisfaction")
+    data = chart_data(html)
+    # WS2 has no case: no figure (not the city's average); the scale spans the shown figures
+    assert data["rates"]["WS2"] is None and data["rates"]["WS1"] is not None
+    assert data["scale"] == [data["rates"]["WS1"], data["rates"]["WS1"]]
+    assert "data-insights-map" in html and 'data-level="street"' in html
+    shown = f"{data['rates']['WS1'] * 100:.1f}%"
+    assert f'<span class="scale-end" data-scale-min>{shown}</span>' in html
+    assert f'<span class="scale-end" data-scale-max>{shown}</span>' in html
+    assert "no figure (no case behind it)" in html
+    assert "Darker green: higher" not in html
+
+
+@pytest.mark.django_db
+def test_a_level_without_areas_has_no_map_and_says_why(march: Any, people: Any) -> None:
+    client = login(people["supervisor"])
+    for level, label in (("department", "Department"), ("grid", "Grid")):
+        html = _page(client, f"/console/insights/?period=2025-03&level={level}")
+        assert "data-insights-map" not in html and 'data-empty="map"' in html
+        assert (
+            f"No map for the level “{label}”: the map draws district and street areas only." in html
+        )
+        assert "data-legend" not in html
+    district = _page(client, "/console/insights/?period=2025-03&level=district")
+    assert 'data-level="district"' in district and 'data-empty="map"' not in district
+
+
+@pytest.mark.django_db
+def test_the_table_shows_every_figure_of_the_api_each_linked_to_its_cases(
+    answered: Any, people: Any
+) -> None:
+    html = _page(login(people["supervisor"]), "/console/insights/?period=2025-03&level=street")
+    for kpi in ("received", "dispatched", "returned", "reopened", "excluded", "handling_time"):
+        assert f"unit=WS1&amp;kpi={kpi}" in html, kpi
+    for header in (
+        "Dispatched",
+        "Returned",
+        "Reopened",
+        "Marked out",
+        "Handling time",
+        "median · p90",
+    ):
+        assert header in html, header
+    row = html[html.index('<th scope="row" class="unit-col">Unit WS1') :]
+    row = row[: row.index("</tr>")]
+    assert 'kpi=excluded">1</a>' in row and 'kpi=dispatched">7</a>' in row
+    assert "29.0 h" in row  # both closed cases took 29 hours (median and p90)
+    assert "/console/insights/report/?unit=WS1&amp;period=2025-03" in row
+
+
+@pytest.mark.django_db
+def test_drill_down_shows_labels_not_codes_in_both_languages(march: Any, people: Any) -> None:
+    url = "/console/insights/cases/?period=2025-03&level=street&unit=WS1&kpi=response_rate"
+    en = _page(login(people["supervisor"]), url)
+    assert '<span class="badge" data-testid="kpi">Response rate</span>' in en
+    assert '<span class="badge status-dispatched">Dispatched</span>' in en
+    assert "response_rate</span>" not in en
+    client = _login(people["supervisor"])  # the default language: Simplified Chinese
+    zh = _page(client, url)
+    assert '<span class="badge" data-testid="kpi">响应率</span>' in zh
+    assert '<span class="badge status-dispatched">已派单</span>' in zh
+    followed = _page(client, url.replace("response_rate", "followed_up"))
+    assert '<span class="badge" data-testid="kpi">已回访</span>' in followed
+
+
+@pytest.mark.django_db
+def test_satisfaction_drill_down_rebuilds_the_figure_from_the_answers(
+    answered: Any, people: Any
+) -> None:
+    client = login(people["supervisor"])
+    base = "/console/insights/cases/?period=2025-03&level=street&unit=WS1&kpi="
+    html = _page(client, base + "satisfaction_rate")
+    # satisfied 1 + basically 0.8 + not satisfied 0 (the marked case is out of the rate)
+    assert "The figure from this list: 1.8 / 3 = <strong>60%</strong>" in html
+    answers = re.findall(r'<td data-col="answer">([^<]*)</td>', html)
+    assert answers == ["Satisfied (1)", "Basically satisfied (0.8)", "Not satisfied (0)"]
+    dashboard = _page(client, "/console/insights/?period=2025-03&level=street")
+    assert 'kpi=satisfaction_rate">60%</a>' in dashboard  # the figure the list rebuilds
+    resolution = _page(client, base + "resolution_rate")
+    assert re.findall(r'<td data-col="answer">([^<]*)</td>', resolution) == ["yes", "yes", "no"]
+    assert "2 / 3 = <strong>67%</strong>" in resolution
+    response = _page(client, base + "response_rate")
+    assert response.count('<td data-col="answer">') == 6  # three dispatched, three handled
+    handling = _page(client, base + "handling_time")
+    assert "median <strong>29.0 h</strong> · p90 <strong>29.0 h</strong>" in handling
+
+
+@pytest.mark.django_db
+def test_a_marked_case_is_flagged_in_the_list_and_the_exports(answered: Any, people: Any) -> None:
+    client = login(people["supervisor"])
+    query = "?period=2025-03&level=street&unit=WS1&kpi=received"
+    html = _page(client, "/console/insights/cases/" + query)
+    marked = re.findall(r'<td data-col="marked">(.*?)</td>', html)
+    assert len(marked) == 7 and sum("unreasonable demand" in m for m in marked) == 1
+    assert "Wants the street repaved daily" in html
+    assert "1 marked as unreasonable demand" in html
+    with clock.at(at("2025-03-25 12:00")):
+        cases = client.get("/console/insights/export/cases.csv" + query)
+        kpis = client.get("/console/insights/export/kpis.csv?period=2025-03&level=street")
+    rows = list(csv.DictReader(io.StringIO(cases.content.decode("utf-8-sig"))))
+    flagged = [r["tracking_code"] for r in rows if r["marked"] == "True"]
+    assert flagged == [answered[3].tracking_code]
+    table = {r["unit"]: r for r in csv.DictReader(io.StringIO(kpis.content.decode("utf-8-sig")))}
+    assert table["WS1"]["excluded"] == "1" and table["WS2"]["excluded"] == "0"
+    with clock.at(at("2025-03-25 12:00")):
+        sat = client.get(
+            "/console/insights/export/cases.xlsx" + query.replace("received", "satisfaction_rate")
+        )
+    sheet = load_workbook(io.BytesIO(sat.content)).active
+    header, *values = list(sheet.iter_rows(values_only=True))
+    weights = [row[header.index("weight")] for row in values]
+    answers = [row[header.index("answer")] for row in values]
+    assert weights == [1, 0.8, 0] and answers == ["satisfied", "basic", "unsatisfied"]
+
+
+@pytest.mark.django_db
+def test_monthly_report_lists_every_figure_of_the_table(answered: Any, people: Any) -> None:
+    html = _page(login(people["supervisor"]), "/console/insights/report/?unit=WS1&period=2025-03")
+    for label in ("Dispatched", "Returned", "Reopened", "Marked as unreasonable demand",
+                  "Handling time, median", "Handling time, p90"):  # fmt: skip
+        assert f'<th scope="row">{label}</th>' in html, label
+    assert "<td>29.0 h</td>" in html
+
+
+@pytest.mark.django_db
+def test_project_page_keeps_the_status_form_out_of_the_milestones(
+    march: Any, city: Any, people: Any
+) -> None:
+    project = GovernanceProject.objects.create(
+        title="Dry Maple Street", month=parse_period("2025-03").start, lead_unit=city["s1"],
+        area=city["s1"], category=march[0].category, created_at=clock.now(),
+    )  # fmt: skip
+    html = _page(login(people["supervisor"]), f"/console/insights/projects/{project.pk}/")
+    milestones = html[html.index('aria-labelledby="h-milestones"') :]
+    milestones = milestones[: milestones.index("</section>")]
+    assert 'name="status"' not in milestones
+    assert 'data-testid="status-form"' in html
+    assert '<button type="submit" class="primary">Add action</button>' in html
+    assert '<button type="submit" class="primary">Add milestone</button>' in html
+
+
 @pytest.mark.parametrize(("lang", "locale", "viewport"), RUNS)
 def test_charts_and_map_draw_in_a_browser(
     browser: Any,  # noqa: F811 - the shared module-scoped chromium fixture
@@ -170,6 +360,7 @@ def test_charts_and_map_draw_in_a_browser(
     city: Any,
     people: Any,
     march: Any,
+    answered: Any,
     lang: str,
     locale: str,
     viewport: dict[str, int],
@@ -199,6 +390,33 @@ def test_charts_and_map_draw_in_a_browser(
     shots(page, "dashboard")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= viewport["width"]  # nothing sticks out sideways, even on a phone
+    # The rate lines are drawn against the right-hand axis: each has points with a position.
+    lines = page.evaluate(
+        """() => {
+          const chart = Chart.getChart(document.querySelector('canvas[data-chart="trend"]'));
+          return [2, 3].map(i => {
+            const meta = chart.getDatasetMeta(i);
+            return { axis: meta.yAxisID, type: meta.type,
+                     ys: meta.data.map(p => p.y).filter(y => Number.isFinite(y)) };
+          });
+        }"""
+    )
+    assert [(line["axis"], line["type"]) for line in lines] == [("y1", "line"), ("y1", "line")]
+    assert all(line["ys"] for line in lines), lines
+    scale = page.evaluate(
+        "() => { const s = Chart.getChart(document.querySelector('canvas[data-chart=\"trend\"]'))"
+        ".scales.y1; return [s.type, s.position, s.min, s.max]; }"
+    )
+    assert scale == ["linear", "right", 0, 100]
+    # Ranked units only: WS1 (six cases kept) is below the minimum of ten, so a sentence.
+    assert page.locator('[data-empty="ranking"]').count() == 1
+    assert page.locator("[data-scale-min]").count() == 1
+    page.goto("/console/insights/?period=2025-03&level=department")
+    page.wait_for_selector('[data-empty="map"]', timeout=15000)
+    assert page.locator("[data-insights-map]").count() == 0
+    page.goto("/console/insights/cases/?period=2025-03&level=street&unit=WS1&kpi=satisfaction_rate")
+    page.wait_for_selector('[data-testid="figure"]', timeout=15000)
+    shots(page, "drill-down")
     page.goto("/console/insights/report/?unit=WS1&period=2025-03")
     shots(page, "report")
     page.goto(f"/console/insights/projects/{project.pk}/")

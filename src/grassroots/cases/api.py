@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from datetime import datetime, time
 from typing import Any
 
@@ -27,6 +29,7 @@ from .models import Attachment, Case, CaseAssignment, Category, ExtensionRequest
 from .permissions import Scope, access_case, is_owner, may_reveal, visible_cases
 from .workflow import Action
 
+logger = logging.getLogger(__name__)
 router = Router(tags=["cases"])
 track_router = Router(tags=["tracking"])
 categories_router = Router(tags=["categories"])
@@ -343,12 +346,16 @@ def reject(request: HttpRequest, case_id: int, body: s.ReasonIn) -> Any:
     return _detail(request, case_id)
 
 
+_CASE_ID = re.compile(r"[0-9]{1,18}")
+
+
 def _case_by_reference(text: str) -> Case | None:
     """A case named by its tracking code (12 digits, spaces or dashes allowed) or its id."""
     code = normalize_tracking_code(text)
     if len(code) == 12:
         return Case.objects.filter(tracking_code=code).first()
-    return Case.objects.filter(pk=int(code)).first() if code.isdigit() else None
+    # ASCII digits only: `str.isdigit` also accepts "²", which int() refuses.
+    return Case.objects.filter(pk=int(code)).first() if _CASE_ID.fullmatch(code) else None
 
 
 def _still_visible(user: Any, case_id: int) -> bool:
@@ -423,7 +430,14 @@ def resident_reopen(request: HttpRequest, code: str, body: s.ResidentReopenIn) -
 
 # Attachments: uploaded by staff or by the resident, served only to those who may see them.
 def _serve(attachment: Attachment) -> FileResponse:
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:  # the row outlived its file (a restore, a cleanup by hand)
+        logger.warning("attachment %s: file %s is missing", attachment.pk, attachment.file.name)
+        raise CaseError(
+            CaseErrorCode.NOT_FOUND, _("This file is no longer available."), status=404
+        ) from None
+    response = FileResponse(handle, content_type=attachment.content_type)
     name = (attachment.file.name or "file").rsplit("/", 1)[-1]
     response["Content-Disposition"] = f'inline; filename="{name}"'
     response["X-Content-Type-Options"] = "nosniff"
@@ -433,7 +447,7 @@ def _serve(attachment: Attachment) -> FileResponse:
 
 @router.post("/{int:case_id}/attachments", response={201: s.AttachmentOut}, auth=STAFF)
 def upload(
-    request: HttpRequest, case_id: int, file: File[UploadedFile], public: Form[bool] = True
+    request: HttpRequest, case_id: int, file: File[UploadedFile], public: Form[bool] = False
 ) -> Status[Any]:
     """Attach a photo or PDF (checked by its content; size and count limited)."""
     user = _user(request)

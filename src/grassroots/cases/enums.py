@@ -120,3 +120,5 @@ class CaseEventType(models.TextChoices):
     IDENTITY_VIEWED = "identity_viewed", _("Resident identity viewed")
     PRIORITY_CHANGED = "priority_changed", _("Priority changed")
     CATEGORY_CHANGED = "category_changed", _("Category changed")
+    DEMAND_MARKED = "demand_marked", _("Marked as unreasonable demand")
+    DEMAND_UNMARKED = "demand_unmarked", _("Unreasonable-demand mark withdrawn")

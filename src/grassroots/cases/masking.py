@@ -11,12 +11,21 @@ def mask_phone(phone: str) -> str:
 
 
 def mask_name(name: str) -> str:
-    """`张三丰` → `张**`; `John Smith` → `J*** S****`."""
+    """`张三丰` → `张**`, `王五` → `王*`, `李` → `*`; `John Smith` → `J*** S****`.
+
+    A one-character name (or word) is masked whole: showing its only character would show it all.
+    """
     if not name:
         return ""
     if " " in name.strip():
-        return " ".join(w[0] + "*" * (len(w) - 1) for w in name.split())
-    return name[0] + "*" * (len(name) - 1)
+        return " ".join(_mask_word(w) for w in name.split())
+    return _mask_word(name)
+
+
+def _mask_word(word: str) -> str:
+    if len(word) == 1:
+        return "*"
+    return word[0] + "*" * (len(word) - 1)
 
 
 def mask_id_number(value: str) -> str:

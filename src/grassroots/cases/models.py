@@ -7,6 +7,8 @@ needs it, and every full view is logged.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language
@@ -231,7 +233,13 @@ class Case(TimeStampedModel):
     supervise_count = models.PositiveSmallIntegerField(_("supervisions"), default=0)
     reminded_respond = models.BooleanField(default=False, editable=False)
     reminded_resolve = models.BooleanField(default=False, editable=False)
+    # The sweep's one-shot claims (cases/tasks.py, ADR 0005). `escalated` is the resolve
+    # deadline's: it kept its name when the respond deadline got its own flag, to spare a column
+    # rename in the code, the data and the benches that read it.
     escalated = models.BooleanField(_("escalated"), default=False)
+    escalated_respond = models.BooleanField(
+        _("escalated: no first contact in time"), default=False, editable=False
+    )
     # Set when the retention period erased the address and coarsened the point (retention.py).
     erased_at = models.DateTimeField(_("personal data erased at"), null=True, editable=False)
 
@@ -362,6 +370,20 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.type} {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Only ever a new row: an event that exists is not written again (the database's
+        trigger refuses it too, migration 0010)."""
+        if not self._state.adding:
+            raise CaseEventImmutable("a timeline event cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise CaseEventImmutable("a timeline event cannot be deleted")
+
+
+class CaseEventImmutable(Exception):
+    """An attempt to change or delete a timeline event (a programming error, not input)."""
 
 
 class IdempotencyRecord(models.Model):

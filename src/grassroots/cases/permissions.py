@@ -140,11 +140,13 @@ def _handles(scope: Scope, case: Case) -> bool:
 
 
 def can_see(user: Any, case: Case, scope: Scope | None = None) -> bool:
-    """The per-case form of `visible_cases`, plus the resident's own cases."""
+    """The per-case form of `visible_cases`: the staff who may see the case.
+
+    The resident who submitted it is not among them: the staff view carries staff names,
+    internal notes and staff-only events. They follow, rate and reopen it through the
+    resident's view (`/api/v1/track/...`, the portal), which checks `is_owner` or the secret."""
     scope = scope or Scope.of(user)
-    return (
-        _centre_covers(scope, case, CENTRE_ROLES) or _handles(scope, case) or is_owner(user, case)
-    )
+    return _centre_covers(scope, case, CENTRE_ROLES) or _handles(scope, case)
 
 
 def may(

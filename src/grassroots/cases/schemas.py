@@ -3,18 +3,43 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from ninja import Field, Schema
+from pydantic import model_validator
+from pydantic_core import PydanticCustomError
+
+# Bounds that keep list queries inside what the database and the calendar can hold: a page past
+# PAGE_MAX would skip over 20 million cases, and a day outside these years cannot be a case's.
+PAGE_MAX = 100_000
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(2999, 12, 31)
 
 
-class ResidentIn(Schema):
+class ObjectIn(Schema):
+    """A nested input object that must be a JSON object.
+
+    ninja's `Schema` reads fields from any object's attributes, so `"resident": "x"` would
+    validate as a resident with every field left at its default: refuse anything but a mapping.
+    """
+
+    @model_validator(mode="before")
+    @classmethod
+    def _require_object(cls, data: Any) -> Any:
+        given = getattr(data, "_obj", data)  # ninja wraps the input in a DjangoGetter
+        if not isinstance(given, dict | Schema):
+            raise PydanticCustomError("model_type", "Input should be an object")
+        return data
+
+
+class ResidentIn(ObjectIn):
     name: str = Field("", max_length=100)
     phone: str = Field("", max_length=32)
     id_number: str = Field("", max_length=32)
     email: str = Field("", max_length=254)
 
 
-class CaseIn(Schema):
+class CaseIn(ObjectIn):
     kind: str = Field(
         ..., description="complaint, help, consultation, suggestion, praise, petition"
     )
@@ -162,9 +187,9 @@ class CaseFilters(Schema):
     category: str | None = Field(None, description="category code; includes its children")
     overdue: bool | None = None
     text: str | None = Field(None, max_length=200)
-    received_from: date | None = None
-    received_to: date | None = None
-    page: int = Field(1, ge=1)
+    received_from: date | None = Field(None, ge=EARLIEST_DAY, le=LATEST_DAY)
+    received_to: date | None = Field(None, ge=EARLIEST_DAY, le=LATEST_DAY)
+    page: int = Field(1, ge=1, le=PAGE_MAX)
     page_size: int = Field(50, ge=1, le=200)
 
 
@@ -189,7 +214,7 @@ class TrackOut(Schema):
 
 
 # Action bodies
-class NoteIn(Schema):
+class NoteIn(ObjectIn):
     note: str = Field("", max_length=5000)
 
 
@@ -197,7 +222,7 @@ class DispatchIn(NoteIn):
     unit: str = Field(..., max_length=64, description="unit code")
 
 
-class ReasonIn(Schema):
+class ReasonIn(ObjectIn):
     reason: str = Field(..., max_length=5000)
 
 
@@ -206,51 +231,51 @@ class TransferIn(ReasonIn):
     reason: str = Field("", max_length=5000)
 
 
-class PartIn(Schema):
+class PartIn(ObjectIn):
     unit: str = Field(..., max_length=64)
     part: str = Field("", max_length=5000)
 
 
-class CohandleIn(Schema):
+class CohandleIn(ObjectIn):
     units: list[PartIn] = Field(..., min_length=1, max_length=20)
     summon: bool = False
 
 
-class PartDoneIn(Schema):
+class PartDoneIn(ObjectIn):
     assignment: int
     result: str = Field(..., max_length=5000)
 
 
-class ExtendIn(Schema):
+class ExtendIn(ObjectIn):
     working_days: int = Field(..., ge=1, le=60)
     reason: str = Field(..., max_length=5000)
 
 
-class DecideExtensionIn(Schema):
+class DecideExtensionIn(ObjectIn):
     extension: int
     approve: bool = True
     note: str = Field("", max_length=5000)
 
 
-class ReplyIn(Schema):
+class ReplyIn(ObjectIn):
     reply: str = Field(..., max_length=5000)
 
 
-class FollowUpIn(Schema):
+class FollowUpIn(ObjectIn):
     resolved: bool
     satisfaction: str = Field(..., description="satisfied, basic or unsatisfied")
     comment: str = Field("", max_length=5000)
 
 
 class MergeIn(NoteIn):
-    into: str = Field(..., description="tracking code or id of the parent case")
+    into: str = Field(..., max_length=64, description="tracking code or id of the parent case")
 
 
-class RevealIn(Schema):
+class RevealIn(ObjectIn):
     reason: str = Field(..., min_length=2, max_length=300)
 
 
-class ResidentActionIn(Schema):
+class ResidentActionIn(ObjectIn):
     secret: str = Field(..., max_length=16)
 
 

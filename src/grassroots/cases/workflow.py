@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .enums import CaseStatus as S
 from .errors import CaseError, CaseErrorCode
@@ -32,6 +34,26 @@ class Action(StrEnum):
     MERGE = "merge"
     REJECT = "reject"
 
+
+# What people call each action, for messages (the console's buttons say the same things).
+ACTION_LABELS: dict[Action, Promise] = {
+    Action.DISPATCH: gettext_lazy("Dispatch"),
+    Action.ACCEPT: gettext_lazy("Accept"),
+    Action.RETURN: gettext_lazy("Return to dispatch"),
+    Action.TRANSFER: gettext_lazy("Transfer"),
+    Action.COHANDLE: gettext_lazy("Co-handle"),
+    Action.SUMMON: gettext_lazy("Summon"),
+    Action.PART_DONE: gettext_lazy("Part done"),
+    Action.EXTEND: gettext_lazy("Ask for more time"),
+    Action.APPROVE_EXTENSION: gettext_lazy("Decide the extension"),
+    Action.SUPERVISE: gettext_lazy("Supervise"),
+    Action.REPLY: gettext_lazy("Reply"),
+    Action.FOLLOW_UP: gettext_lazy("Record the follow-up call"),
+    Action.REOPEN: gettext_lazy("Reopen"),
+    Action.CLOSE: gettext_lazy("Close"),
+    Action.MERGE: gettext_lazy("Merge into another case"),
+    Action.REJECT: gettext_lazy("Reject"),
+}
 
 _HANDLING = frozenset({S.DISPATCHED, S.ACCEPTED})
 _OPEN_UNANSWERED = frozenset({S.RECEIVED, S.DISPATCHED, S.ACCEPTED})
@@ -68,7 +90,7 @@ def require(action: Action, status: str) -> S | None:
         raise CaseError(
             CaseErrorCode.ILLEGAL_TRANSITION,
             _("“%(action)s” is not possible while the case is “%(status)s”.")
-            % {"action": action.value, "status": S(status).label},
+            % {"action": ACTION_LABELS[action], "status": S(status).label},
             status=409,
         )
     return target

@@ -33,6 +33,7 @@ from grassroots.organizations.services import create_unit
 from grassroots.triage.defaults.demo_model import ensure_demo_model
 
 from . import catalog, sources
+from .addresses import load_addresses
 from .cases import CaseLoad, load_cases
 from .lattice import Lattice, clip
 from .users import DemoLogin, demo_logins, ensure_demo_shifts, ensure_demo_users
@@ -54,12 +55,19 @@ class DemoSummary:
     seconds: float = 0.0
     cases: CaseLoad | None = None
     partner_created: bool = False
+    addresses_created: int = 0
 
     @property
     def changed(self) -> bool:
         """Whether the load wrote anything."""
         made = self.cases.created + self.cases.categories_created if self.cases else 0
-        return bool(self.created or self.users_created or made or self.partner_created)
+        return bool(
+            self.created
+            or self.users_created
+            or made
+            or self.partner_created
+            or self.addresses_created
+        )
 
 
 def is_loaded() -> bool:
@@ -82,6 +90,7 @@ def load_demo(*, force: bool = False, progress: bool = False) -> DemoSummary:
         users_created = ensure_demo_users(logins, builder.units)
         ensure_demo_shifts(logins, builder.units, now=now)
         summary = DemoSummary(False, builder.created, users_created, logins)
+        summary.addresses_created = load_addresses()  # the address library, from the records
         summary.cases = load_cases(builder.units, now=now, progress=progress)
         summary.partner_created = _ensure_open311_partner()
         ensure_demo_model()  # the NYC 311 classifier; activated when none is active

@@ -1,4 +1,5 @@
-"""Admin pages for areas: read-mostly. A saved geometry goes through `set_area`."""
+"""Admin pages for areas (read-mostly: a saved geometry goes through `set_area`) and the
+address library (read-only: it is loaded with `grassroots import-addresses`)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from grassroots.core.errors import DomainError
 
-from .models import Area
+from .models import AddressPoint, Area
 from .services import set_area
 
 
@@ -64,3 +65,18 @@ class AreaAdmin(admin.ModelAdmin[Area]):
             self.message_user(request, exc.message, level=messages.ERROR)
             return
         obj.pk = saved.pk
+
+
+@admin.register(AddressPoint)
+class AddressPointAdmin(admin.ModelAdmin[AddressPoint]):
+    """Look up what the library holds; entries come from `grassroots import-addresses`."""
+
+    list_display = ("address", "key", "lat", "lng", "source", "updated_at")
+    list_filter = ("source",)
+    search_fields = ("key", "address")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: AddressPoint | None = None) -> bool:
+        return False

@@ -32,3 +32,24 @@ class Area(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.unit.code}"
+
+
+class AddressPoint(TimeStampedModel):
+    """One entry of the standard address library (标准地址库): an address and its point.
+
+    Loaded by the deployment (`grassroots import-addresses`); looked up by `key`, the address
+    normalized by `geo.addresskeys.address_key`, so that spelling variants meet.
+    """
+
+    key = models.CharField(_("normalized address"), max_length=300, unique=True)
+    address = models.CharField(_("address"), max_length=300)
+    lat = models.FloatField(_("latitude (WGS84)"))
+    lng = models.FloatField(_("longitude (WGS84)"))
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("library address")
+        verbose_name_plural = _("address library")
+
+    def __str__(self) -> str:
+        return self.address

@@ -1,4 +1,5 @@
-"""The only code that writes areas. Each write tells the in-memory index to rebuild."""
+"""The only code that writes areas and the address library. Each area write tells the
+in-memory index to rebuild."""
 
 from __future__ import annotations
 
@@ -17,10 +18,13 @@ from grassroots.organizations.services import create_unit, move_unit, update_uni
 
 from .datum import Datum, geometry_to_wgs84
 from .errors import GeoError, GeoErrorCode
-from .models import Area
+from .models import AddressPoint, Area
 
 if TYPE_CHECKING:
+    from .address_import import AddressRow
     from .importer import PlannedArea
+
+ADDRESS_BATCH = 1000
 
 
 @dataclass
@@ -149,3 +153,53 @@ def _update_imported(item: PlannedArea, *, actor: Any | None) -> Unit:
     if item.parent is not None and unit.parent_id != item.parent.pk:
         unit = move_unit(unit, parent=item.parent, actor=actor)
     return unit
+
+
+def import_addresses(
+    rows: Iterable[AddressRow],
+    *,
+    source: str,
+    actor: Any | None,
+    batch_size: int = ADDRESS_BATCH,
+    progress: Callable[[int], object] = lambda n: None,
+) -> int:
+    """Write checked rows (`geo.address_import`) to the address library; return how many.
+
+    An address already in the library (same key) gets the new point and source; within the
+    rows the last one of a key wins. One transaction per batch of `batch_size` rows, so that a
+    large library does not hold the database's write lock for the whole import (a re-run is
+    harmless: rows are matched by key). One audit entry for the import.
+    """
+    imported = 0
+    batch: dict[str, AddressRow] = {}
+    for row in rows:
+        batch[row.key] = row
+        if len(batch) >= batch_size:
+            imported += _write_addresses(batch, source)
+            progress(len(batch))
+            batch = {}
+    if batch:
+        imported += _write_addresses(batch, source)
+        progress(len(batch))
+    audit.record(
+        "geo.addresses.imported",
+        actor=actor,
+        summary=source[:200],
+        data={"source": source, "imported": imported},
+    )
+    return imported
+
+
+def _write_addresses(batch: dict[str, AddressRow], source: str) -> int:
+    points = [
+        AddressPoint(key=key, address=row.address, lat=row.lat, lng=row.lng, source=source[:300])
+        for key, row in batch.items()
+    ]
+    with transaction.atomic():
+        AddressPoint.objects.bulk_create(
+            points,
+            update_conflicts=True,
+            unique_fields=["key"],
+            update_fields=["address", "lat", "lng", "source", "updated_at"],
+        )
+    return len(points)

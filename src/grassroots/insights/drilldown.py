@@ -39,6 +39,8 @@ def figures(now: datetime) -> dict[str, Figure]:
             "resolution_rate": Figure(Q(followed_up=1), Q(resolved=1)),
             "satisfaction_rate": Figure(Q(rated=1), Q(satisfied=1) | Q(basic=1)),
             "on_time_rate": Figure(Q(closed=1) | overdue, Q(closed_on_time=1)),
+            # the share that counts against the score: kept cases, hits the open overdue ones
+            "overdue_rate": Figure(Q(excluded=0), overdue),
             "handling_time": Figure(Q(handled=1)),
         }
     )
@@ -52,6 +54,7 @@ KPI_NAMES = (
     "resolution_rate",
     "satisfaction_rate",
     "on_time_rate",
+    "overdue_rate",
     "handling_time",
 )
 

@@ -19,7 +19,7 @@ from .conf import Config
 from .errors import InsightsError, InsightsErrorCode
 from .models import COUNTERS
 from .periods import Period
-from .scoring import RATE_NAMES, quantile, rates, score
+from .scoring import RATE_NAMES, overdue_share, quantile, rates, score
 
 City = dict[str, float | None]
 
@@ -83,16 +83,20 @@ def _city(buckets: dict[str, Bucket], now_ts: float, config: Config) -> City:
     for bucket in buckets.values():
         total.counts.update(bucket.counts)
     total.set_overdue(now_ts, sum(b.overdue(now_ts) for b in buckets.values()))
-    return {name: rate.raw for name, rate in rates(total, now_ts, config).items()}
+    city = {name: rate.raw for name, rate in rates(total, now_ts, config).items()}
+    city["overdue"] = overdue_share(total, now_ts).raw
+    return city
 
 
 def _row(unit: Target, bucket: Bucket, city: City, now_ts: float, config: Config) -> dict[str, Any]:
     row: dict[str, Any] = {"unit": unit.code, "name": unit.name, "level": unit.level}
     row.update({c: bucket.counts[c] for c in COUNTERS})
     row["overdue_open"] = bucket.overdue(now_ts)
-    found, adjusted, row["score"] = score(bucket, city, now_ts, config)
-    for name, rate in found.items():
-        row[f"{name}_rate"], row[f"{name}_adjusted"] = rate.raw, adjusted[name]
+    scored = score(bucket, city, now_ts, config)
+    for name, rate in scored.rates.items():
+        row[f"{name}_rate"], row[f"{name}_adjusted"] = rate.raw, scored.adjusted[name]
+    row["overdue_rate"], row["overdue_adjusted"] = scored.overdue.raw, scored.overdue_adjusted
+    row["score_before_overdue"], row["score"] = scored.base, scored.value
     row["handling_median_seconds"] = quantile(bucket.durations, 0.5)
     row["handling_p90_seconds"] = quantile(bucket.durations, 0.9)
     kept = bucket.counts["received"] - bucket.counts["excluded"]
@@ -139,7 +143,7 @@ def kpi_table(
     rows = []
     for path, target in targets.items():
         row = _row(target, current.get(path, Bucket()), city, now_ts, config)
-        previous = score(before.get(path, Bucket()), city_before, now_ts, config)[2]
+        previous = score(before.get(path, Bucket()), city_before, now_ts, config).value
         row["previous_score"] = previous
         row["score_change"] = (
             None if row["score"] is None or previous is None else row["score"] - previous

@@ -36,8 +36,11 @@ class KpiRow(Schema):
     satisfaction_adjusted: float | None
     on_time_rate: float | None
     on_time_adjusted: float | None
+    overdue_rate: float | None
+    overdue_adjusted: float | None
     handling_median_seconds: int | None
     handling_p90_seconds: int | None
+    score_before_overdue: float | None
     score: float | None
     previous_score: float | None
     score_change: float | None

@@ -43,14 +43,41 @@ def rates(bucket: Bucket, now_ts: float, config: conf.Config) -> dict[str, Rate]
     }
 
 
+def overdue_share(bucket: Bucket, now_ts: float) -> Rate:
+    """Open overdue cases among the unit's cases kept in the rates (received − excluded):
+    the share that counts against the unit in its score, whatever the weights."""
+    kept = bucket.counts["received"] - bucket.counts["excluded"]
+    return Rate(bucket.overdue(now_ts), kept)
+
+
+@dataclass(frozen=True)
+class Score:
+    """A bucket's rates (raw), their adjusted values, its overdue share (raw and adjusted),
+    the weighted composite before the overdue penalty, and the score it is ranked by."""
+
+    rates: dict[str, Rate]
+    adjusted: dict[str, float | None]
+    overdue: Rate
+    overdue_adjusted: float | None
+    base: float | None
+    value: float | None
+
+
 def score(
     bucket: Bucket, city: dict[str, float | None], now_ts: float, config: conf.Config
-) -> tuple[dict[str, Rate], dict[str, float | None], float | None]:
-    """The bucket's rates, their adjusted values and its composite score."""
+) -> Score:
+    """The bucket's rates, their adjusted values and its composite score:
+    Σ weight·adjusted rate × (1 − penalty × adjusted overdue share)."""
     found = rates(bucket, now_ts, config)
     k = config.shrink_cases
     adjusted = {name: rate.adjusted(city[name], k) for name, rate in found.items()}
-    return found, adjusted, composite(adjusted, config)
+    base = composite(adjusted, config)
+    overdue = overdue_share(bucket, now_ts)
+    overdue_adjusted = overdue.adjusted(city.get("overdue"), k)
+    value = base
+    if base is not None and config.overdue_penalty:
+        value = base * (1 - config.overdue_penalty * (overdue_adjusted or 0.0))
+    return Score(found, adjusted, overdue, overdue_adjusted, base, value)
 
 
 def quantile(durations: Counter[int], p: float) -> int | None:

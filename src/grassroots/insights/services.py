@@ -12,8 +12,10 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from grassroots.cases.enums import CaseEventType
 from grassroots.cases.models import Case, CaseEvent
 from grassroots.cases.permissions import SUPERVISING_ROLES, Scope
+from grassroots.cases.services._common import record as record_event
 from grassroots.core import audit, clock
 
 from .conf import fold_overlap
@@ -76,9 +78,16 @@ def rebuild_rollups() -> FoldReport:
     return FoldReport(events=0, cases=CaseFact.objects.count(), last_event_id=last)
 
 
-def _check_supervisor(case: Case, actor: Any) -> None:
+def may_mark(case: Case, actor: Any) -> bool:
+    """A supervisor (or admin) over the case's handling unit, or at the root, may mark it."""
+    if not getattr(actor, "is_authenticated", False):
+        return False
     scope = Scope.of(actor)
-    if not (scope.covers(case.unit, SUPERVISING_ROLES) or scope.at_root(SUPERVISING_ROLES)):
+    return scope.covers(case.unit, SUPERVISING_ROLES) or scope.at_root(SUPERVISING_ROLES)
+
+
+def _check_supervisor(case: Case, actor: Any) -> None:
+    if not may_mark(case, actor):
         raise InsightsError(
             InsightsErrorCode.FORBIDDEN,
             _("Only a supervisor over the handling unit may mark or unmark a case."),
@@ -115,6 +124,17 @@ def mark_unreasonable(case: Case, *, reason: str, actor: Any) -> DemandMark:
         summary=case.tracking_code,
         data={"reason": reason},
     )
+    # staff-only on the timeline, so the mark is seen wherever the case is (cases' own audit
+    # entry `cases.case.demand_marked` comes with the event)
+    record_event(
+        case,
+        CaseEventType.DEMAND_MARKED,
+        actor=actor,
+        unit=case.unit,
+        note=reason,
+        public=False,
+        data={"reason": reason},
+    )
     refresh_rollups(refresh_facts([case.pk]))
     return mark
 
@@ -136,6 +156,15 @@ def withdraw_mark(case: Case, *, reason: str, actor: Any) -> DemandMark:
         summary=case.tracking_code,
         data={"reason": reason},
     )
+    record_event(
+        case,
+        CaseEventType.DEMAND_UNMARKED,
+        actor=actor,
+        unit=case.unit,
+        note=reason,
+        public=False,
+        data={"reason": reason},
+    )
     refresh_rollups(refresh_facts([case.pk]))
     return mark
 
@@ -146,6 +175,7 @@ __all__ = [
     "UnitMonth",
     "fold_changes",
     "mark_unreasonable",
+    "may_mark",
     "rebuild_rollups",
     "withdraw_mark",
 ]

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 
 from .routes import AREAS
-from .views import actions, common, console, portal, site
+from .views import actions, common, console, demand, portal, site
 
 app_name = "web"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -23,5 +23,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("console/cases/<int:case_id>/", console.case_page, name="case"),
     path("console/cases/<int:case_id>/reveal/", actions.reveal, name="reveal"),
     path("console/cases/<int:case_id>/act/<str:name>/", actions.act, name="act"),
+    path("console/cases/<int:case_id>/demand/", demand.demand_mark, name="demand_mark"),
 ]
 urlpatterns += [path("", include(f"grassroots.web.routes.{area}")) for area in AREAS]

@@ -8,10 +8,11 @@ See docs/insights.md for the formats, the mapping file and the reasons a row is 
 
 from .mapping import Mapping, MappingError, load_mapping, parse_mapping
 from .profiles import FORMATS
-from .run import ImportReport, default_rejects_path, import_cases
+from .run import ImportAborted, ImportReport, default_rejects_path, import_cases, warnings_path
 
 __all__ = [
     "FORMATS",
+    "ImportAborted",
     "ImportReport",
     "Mapping",
     "MappingError",
@@ -19,4 +20,5 @@ __all__ = [
     "import_cases",
     "load_mapping",
     "parse_mapping",
+    "warnings_path",
 ]

@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from ..codes import SECRET_ALPHABET, SECRET_LENGTH
 from ..enums import AssignmentRole, AssignmentStatus, AssignmentVia, CaseEventType, CaseStatus
 from .mapping import Mapping
-from .rows import DateReader, Rejected, SourceRow, check_row
+from .rows import FUTURE_SLACK, DateReader, Rejected, SourceRow, check_row
+from .source import SourceFile, clean
 from .tables import DateAdapter, TableWriter, plain
 
 BATCH_SIZE = 10_000
@@ -112,13 +113,15 @@ class Laid:
     assignments: list[list[Any]] = field(default_factory=list)
     keys: list[list[Any]] = field(default_factory=list)
     pending: Pending = field(default_factory=list)  # rejected so far, in line order
+    warned: Pending = field(default_factory=list)  # imported with a warning, in line order
     read: int = 0  # source rows this batch covers (imported or not)
+    position: float = 0.0  # share of the file read once this batch was laid out
 
     def without(self, dropped: set[int]) -> Laid:
         """The batch without the cases at the `dropped` positions (children renumbered)."""
         kept = [i for i in range(len(self.cases)) if i not in dropped]
         moved = {old: new for new, old in enumerate(kept)}
-        out = Laid(pending=self.pending, read=self.read)
+        out = Laid(pending=self.pending, warned=self.warned, read=self.read, position=self.position)
         for name in ("cases", "codes", "labels", "received", "origins"):
             column = getattr(self, name)
             setattr(out, name, [column[i] for i in kept])
@@ -139,6 +142,50 @@ class Laid:
             setattr(self, name, rows)
 
 
+def _named(columns: list[str], values: list[str]) -> dict[str, str]:
+    """A rejected record's values by column, writable as UTF-8 (extra values dropped)."""
+    return {c: clean(v) for c, v in zip(columns, values, strict=False)}
+
+
+def _bad_encoding() -> Rejected:
+    return Rejected("bad_encoding", _("the row has bytes that are not UTF-8"))
+
+
+def _short(values: list[str], width: int) -> Rejected:
+    return Rejected(
+        "short_row",
+        _("the row has %(n)d values, the header %(width)d columns")
+        % {"n": len(values), "width": width},
+    )
+
+
+def _extra(values: list[str], width: int) -> Rejected:
+    return Rejected(
+        "extra_columns",
+        _("the row has %(n)d values, the header %(width)d columns: the extra ones are ignored")
+        % {"n": len(values), "width": width},
+    )
+
+
+def sweep_flags(model: Any) -> list[str]:
+    """The one-shot claims of the deadline sweep (`cases.tasks.sweep`) on `model`: every
+    boolean field named `reminded_*` or `escalated*`.
+
+    Imported cases are history, handled (or not) in the old system: their deadlines passed
+    long ago, and a reminder or escalation now would flood the units (one per open case).
+    So the import sets every claim, as if the sweep had already been through. Found by name
+    rather than listed so that a claim added later is covered as well (and a test checks that
+    every boolean field the sweep sets is among them)."""
+    from django.db.models import BooleanField
+
+    return [
+        f.attname
+        for f in model._meta.concrete_fields
+        if isinstance(f, BooleanField)
+        and (f.name.startswith("reminded_") or f.name.startswith("escalated"))
+    ]
+
+
 class Tables:
     """The four tables' writers (row templates and insert statements) of one run."""
 
@@ -146,6 +193,8 @@ class Tables:
         from ..models import Case, CaseAssignment, CaseEvent, IdempotencyRecord
 
         self.cases = TableWriter(Case, now)
+        for name in sweep_flags(Case):  # in the template: no cost per row
+            self.cases.set_default(name, True)
         self.events = TableWriter(CaseEvent, now)
         self.assignments = TableWriter(CaseAssignment, now)
         self.keys = TableWriter(IdempotencyRecord, now)
@@ -163,8 +212,10 @@ class Layout:
         units: dict[str, int],
         before: frozenset[str],
         run: str,
+        now: datetime,
     ) -> None:
         self.mapping, self.tables, self.units, self.before = mapping, tables, units, before
+        self.now = now
         self.seen: set[str] = set(before)
         self.codes: set[str] = set()
         self.prefix = f"import:{mapping.source}:"
@@ -173,22 +224,42 @@ class Layout:
             {"import": run}, connection
         )
 
-    def batches(self, reader: Any) -> Iterator[Laid]:
+    def batches(self, source: SourceFile) -> Iterator[Laid]:
         """The file's rows in laid-out batches, each with the rows of its stretch that failed
-        (so that the reject file stays in line order)."""
+        or were imported with a warning (so that the reject file stays in line order)."""
         dates = DateReader(self.mapping.profile.date_format, self.mapping.zone)
-        columns = list(reader.fieldnames or [])
-        laid, ready = Laid(), []
-        for line, raw in enumerate(reader, start=2):
+        latest = self.now + FUTURE_SLACK
+        mapping, check, resolve = self.mapping, check_row, self.resolve
+        records = source.records()
+        columns = next((values for _line, values in records), [])
+        width = len(columns)
+        laid, ready, warned = Laid(), [], []
+        for line, values in records:
             laid.read += 1
+            if source.bad:
+                laid.pending.append((line, _named(columns, values), _bad_encoding()))
+                continue
+            if len(values) != width:
+                if len(values) < width:
+                    laid.pending.append((line, _named(columns, values), _short(values, width)))
+                    continue
+                warned.append((line, _named(columns, values), _extra(values, width)))
+            row = dict(zip(columns, values, strict=False))
             try:
-                ready.append(self.resolve(check_row(line, raw, self.mapping, dates)))
+                checked = check(line, row, mapping, dates, latest=latest, warned=warned)
+                ready.append(resolve(checked))
             except Rejected as exc:
-                laid.pending.append((line, raw, exc))
+                laid.pending.append((line, row, exc))
+                warned.clear()  # a rejected row is not imported: its warnings do not count
+            if warned:
+                laid.warned += warned
+                warned.clear()
             if len(ready) >= BATCH_SIZE:
+                laid.position = source.fraction()
                 yield self.lay_out(laid, ready, columns)
                 laid, ready = Laid(), []
         if laid.read:
+            laid.position = source.fraction()
             yield self.lay_out(laid, ready, columns)
 
     def resolve(self, row: SourceRow) -> Ready:

@@ -61,6 +61,11 @@ class TableWriter:
         # through a slow lookup (once per cell).
         return plain(prepared)
 
+    def set_default(self, attname: str, value: Any) -> None:
+        """Every row of this run gets `value` in that column unless set otherwise."""
+        field = self.fields[self.index[attname]]
+        self.template[self.index[attname]] = plain(field.get_db_prep_save(value, connection))
+
     def slots(self, *attnames: str) -> tuple[int, ...]:
         """Positions of the given columns in a row, to set them by index."""
         return tuple(self.index[a] for a in attnames)

@@ -52,6 +52,7 @@ class BatchWriter:
             units=Units().by_code,
             before=frozenset(self._imported_keys()),
             run=run,
+            now=now,
         )
 
     def _imported_keys(self) -> set[str]:

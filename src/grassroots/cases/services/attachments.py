@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ..enums import CaseEventType
 from ..errors import CaseError, CaseErrorCode
 from ..models import Attachment, Case
-from ._common import lock, record
+from ._common import RESIDENT, lock, record
 
 # Recognised by their first bytes; the client's declared type is not trusted.
 SIGNATURES: tuple[tuple[bytes, int, str, str], ...] = (
@@ -38,8 +38,15 @@ def sniff(head: bytes) -> tuple[str, str] | None:
 
 
 @transaction.atomic
-def attach_file(case: Case, *, upload: UploadedFile, actor: Any, public: bool = True) -> Attachment:
-    """Store a photo or document for the case, after checking its type, size and count."""
+def attach_file(
+    case: Case, *, upload: UploadedFile, actor: Any, public: bool | None = None
+) -> Attachment:
+    """Store a photo or document for the case, after checking its type, size and count.
+
+    Unless `public` says otherwise, the resident's own files are shown to them and a staff
+    member's files are staff-only (a photo of the repair is made public on purpose)."""
+    if public is None:
+        public = actor is RESIDENT
     case = lock(case)
     if upload.size is None or upload.size > settings.CASE_ATTACHMENT_MAX_BYTES:
         raise CaseError(

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
 from django.db import IntegrityError, connection, models
 from django.utils.translation import gettext as _
 
@@ -17,6 +19,7 @@ from grassroots.core import audit, clock
 from grassroots.core.models import AuditEntry
 from grassroots.geo import datum as geo_datum
 from grassroots.geo import index as geo_index
+from grassroots.geo.address import locate_address
 
 from ..codes import new_secret, new_tracking_code
 from ..deadlines import Catalog, CategoryNode, Deadlines, catalog, deadlines_for
@@ -133,8 +136,8 @@ def _resident(draft: CaseDraft, actor: Any) -> dict[str, Any] | None:
     fields: dict[str, Any] = {
         "name": draft.resident_name.strip()[:100],
         "phone": PHONE_SEPARATORS.sub("", phone),
-        "id_number": draft.resident_id_number.strip()[:32],
-        "email": draft.resident_email.strip()[:254],
+        "id_number": _id_number(draft.resident_id_number.strip()),
+        "email": _email(draft.resident_email.strip()),
     }
     resident_self = draft.channel not in STAFF_ENTERED_CHANNELS  # not an operator's entry
     user = actor if resident_self and getattr(actor, "is_authenticated", False) else None
@@ -142,6 +145,50 @@ def _resident(draft: CaseDraft, actor: Any) -> dict[str, Any] | None:
         return None
     fields["user"] = user
     return fields
+
+
+# A PRC resident identity card number (GB 11643): 17 digits and an ISO 7064 MOD 11-2 check
+# character. Anything else (passports, permits, the old 15-digit cards) is 5 to 32 ASCII
+# letters and digits, checked no further (docs/domain/cases.md "The resident").
+PRC_ID_RE = re.compile(r"[0-9]{17}[0-9Xx]")
+OTHER_ID_RE = re.compile(r"[A-Za-z0-9]{5,32}")
+_PRC_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_PRC_ID_CHECK = "10X98765432"
+_EMAIL = EmailValidator()
+
+
+def prc_id_check_character(first17: str) -> str:
+    """The check character (a digit or X) that ends a PRC ID whose first 17 digits are given."""
+    total = sum(int(digit) * weight for digit, weight in zip(first17, _PRC_ID_WEIGHTS, strict=True))
+    return _PRC_ID_CHECK[total % 11]
+
+
+def _id_number(value: str) -> str:
+    """The ID number as stored (a PRC ID's x upper-cased), or `CaseError(INVALID)`."""
+    if not value:
+        return ""
+    if PRC_ID_RE.fullmatch(value):
+        value = value.upper()
+        if prc_id_check_character(value[:17]) == value[17]:
+            return value
+        raise _invalid(_("resident.id_number: the check digit does not match; please check it."))
+    if not OTHER_ID_RE.fullmatch(value):
+        raise _invalid(
+            _("resident.id_number: not an ID number (use 5 to 32 letters and digits, no spaces).")
+        )
+    return value
+
+
+def _email(value: str) -> str:
+    if not value:
+        return ""
+    try:
+        _EMAIL(value)  # also refuses more than 320 characters
+    except ValidationError:
+        raise _invalid(_("resident.email: not an email address.")) from None
+    if len(value) > 254:  # the column's width
+        raise _invalid(_("resident.email: at most %d characters.") % 254)
+    return value
 
 
 def fingerprint(draft: CaseDraft) -> str:
@@ -177,6 +224,10 @@ def _check(draft: CaseDraft, actor: Any, now: datetime) -> _Checked:
     snapshot = catalog()
     category = _category(draft.category, snapshot)
     located = geo_index.locate(lat, lng) if lat is not None and lng is not None else None
+    if lat is None and draft.address.strip():
+        # No point, an address: the address library (its point too) or unit names in the text.
+        point, located, _how = locate_address(draft.address)
+        lat, lng = point if point is not None else (None, None)
     spec, label = snapshot.spec(category.id if category else None, draft.priority)
     return _Checked(
         draft=draft,
@@ -229,6 +280,10 @@ def _create(checked: _Checked, actor: Any, now: datetime, key: str | None, fp: s
         # Without an account, the one submitting is the resident, not "the system".
         who = user or RESIDENT
         data = {"channel": draft.channel, "deadline_policy": deadlines.policy}
+        if draft.lat is None and (checked.lat is not None or checked.place is not None):
+            # Located from the address (`geo.address.locate_address`): by the library's point,
+            # or only by a unit named in it.
+            data["located_by"] = "address" if checked.lat is not None else "unit_name"
         insert(
             cursor,
             CaseEvent,

@@ -76,6 +76,8 @@ def _redo_deadlines(case: Case, category: Category | None, priority: str) -> dic
     before = {"respond_due": _iso(case.respond_due), "resolve_due": _iso(case.resolve_due)}
     if case.responded_at is None and case.respond_due != received.respond_due:
         case.respond_due, case.reminded_respond = received.respond_due, False
+        if received.respond_due > clock.now():
+            case.escalated_respond = False  # as for resolve below: a new, future deadline
     if case.resolve_due != resolve:
         case.resolve_due, case.reminded_resolve = resolve, False
         if resolve > clock.now():

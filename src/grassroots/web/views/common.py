@@ -4,13 +4,15 @@ serving a case's file to someone already allowed to see it."""
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Max, Min
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from shapely.geometry import mapping, shape
 
@@ -20,6 +22,7 @@ from grassroots.geo import index as geo_index
 from grassroots.geo.models import Area
 from grassroots.organizations.enums import UnitLevel
 
+logger = logging.getLogger(__name__)
 # Simplification tolerance in degrees (about 50 m): boundaries are a base layer, not a survey.
 SIMPLIFY_DEGREES = 0.0005
 BASE_LEVELS = (UnitLevel.DISTRICT, UnitLevel.STREET)
@@ -78,8 +81,14 @@ def areas(request: HttpRequest) -> HttpResponse:
 
 def serve_attachment(attachment: Attachment) -> FileResponse:
     """A case's file, inline, never cached by shared caches, never content-sniffed (as the
-    API serves it). The caller has checked that the requester may see it."""
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    API serves it). The caller has checked that the requester may see it; a row whose file is
+    gone from the disk is a 404 (and a warning in the log), not a 500."""
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        logger.warning("attachment %s: file %s is missing", attachment.pk, attachment.file.name)
+        raise Http404(_("This file is no longer available.")) from None
+    response = FileResponse(handle, content_type=attachment.content_type)
     name = (attachment.file.name or "file").rsplit("/", 1)[-1]
     response["Content-Disposition"] = f'inline; filename="{name}"'
     response["X-Content-Type-Options"] = "nosniff"

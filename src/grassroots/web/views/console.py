@@ -95,7 +95,7 @@ def switch_unit(request: HttpRequest) -> HttpResponse:
     """Narrow the console to one of the user's units (or to all of them)."""
     raw = request.POST.get("unit", "")
     held = {m.unit_id for m in memberships(request.user)}
-    if raw.isdigit() and int(raw) in held:
+    if raw in {str(pk) for pk in held}:  # not isdigit(): "²" passes it and int() refuses it
         request.session[CURRENT_UNIT] = int(raw)
     else:
         request.session.pop(CURRENT_UNIT, None)

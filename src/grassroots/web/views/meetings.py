@@ -58,7 +58,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
     proposal_id = request.GET.get("proposal") or request.POST.get("proposal") or ""
     proposal = (
         access_proposal(request.user, int(proposal_id), moderate=True)
-        if proposal_id.isdigit()
+        if proposal_id.isascii() and proposal_id.isdecimal() and len(proposal_id) <= 18
         else None
     )
     initial = {"title": proposal.title} if proposal else {}

@@ -113,7 +113,7 @@ def _number(raw: str, name: str, limit: float) -> float:
 def parse_days(raw: str | None) -> int:
     if not raw:
         return DEFAULT_DAYS
-    if not raw.isdigit() or int(raw) not in DAYS:
+    if raw not in {str(d) for d in DAYS}:  # not isdigit(): "²" passes it and int() refuses it
         raise BadQuery(_("days must be one of 7, 30 or 90."))
     return int(raw)
 

@@ -7,6 +7,7 @@ Residents need no account: the browser gets a random device token in a long-live
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Callable
 from functools import wraps
@@ -31,6 +32,7 @@ from grassroots.deliberation.services.conversations import Voter
 
 from .suggestion_forms import CommentForm, ProposalForm
 
+logger = logging.getLogger(__name__)
 DEVICE_COOKIE = "gr_device"
 DEVICE_MAX_AGE = 400 * 24 * 3600  # browsers cap cookies at 400 days
 PAGE_SIZE = 30
@@ -246,9 +248,14 @@ def photo(request: HttpRequest, photo_id: int) -> HttpResponse | FileResponse:
         if item is None:
             raise DeliberationError("deliberation_not_found", _("No such photo."), status=404)
         access_proposal(request.user, item.proposal_id)
+        handle = item.file.open("rb")
     except DomainError as error:
         return render(request, "web/error.html", {"message": error.message}, status=error.status)
-    response = FileResponse(item.file.open("rb"), content_type=item.content_type)
+    except FileNotFoundError:  # the row outlived its file: a 404, not a 500
+        logger.warning("proposal photo %s: its file is missing", photo_id)
+        message = _("This file is no longer available.")
+        return render(request, "web/error.html", {"message": message}, status=404)
+    response = FileResponse(handle, content_type=item.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=3600"
     return response

@@ -33,6 +33,11 @@ class Command(BaseCommand):
         summary = load_demo(force=options["force"], progress=not quiet)
         if not quiet:
             self._report(summary)
+        # The KPI roll-ups, as `grassroots insights rebuild` builds them: else the dashboard
+        # stays empty until the first fold (no task worker runs under runserver).
+        from grassroots.insights.services import rebuild_rollups
+
+        rebuild_rollups()
 
     def _report(self, summary: DemoSummary) -> None:
         if summary.already_loaded:

@@ -17,6 +17,7 @@ from grassroots.insights.models import COUNTERS
 from ..errors import staff_view
 from .dashboard import figures
 from .filters import Filters, read_filters
+from .present import explained
 
 Table = tuple[Sequence[str], Iterable[Sequence[Any]]]
 
@@ -32,16 +33,12 @@ HOT_COLUMNS = (
     "rank", "title", "keywords", "unit", "unit_name", "first_at", "last_at", "reports",
     "residents", "support", "growth", "open_reports", "open_days", "heat",
 )  # fmt: skip
+# `weight`: what the case adds to the rate's numerator (1/0, a satisfaction answer's weight);
+# `answer`: the per-case answer behind the figure; `marked`: an active unreasonable-demand mark.
 CASE_COLUMNS = (
-    "id",
-    "tracking_code",
-    "subject",
-    "status",
-    "unit",
-    "received_at",
-    "closed_at",
-    "hit",
-)
+    "id", "tracking_code", "subject", "status", "unit", "received_at", "closed_at", "hit",
+    "weight", "answer", "handling_seconds", "marked",
+)  # fmt: skip
 
 
 def _local(value: Any) -> Any:
@@ -76,7 +73,8 @@ def _dashboard(name: str) -> Callable[[Filters, HttpRequest], Table]:
 def _cases(f: Filters, request: HttpRequest) -> Table:
     if f.unit is None:
         raise Http404
-    found = cases_behind(f.unit, request.GET.get("kpi", "received"), f.period, now=clock.now())
+    kpi, now = request.GET.get("kpi", "received"), clock.now()
+    found = explained(kpi, cases_behind(f.unit, kpi, f.period, now=now), now)
     return CASE_COLUMNS, _rows(found, CASE_COLUMNS)
 
 

@@ -17,16 +17,24 @@ from grassroots.insights.kpis import kpi_table
 
 from ..errors import staff_view
 from .filters import read_filters
+from .present import duration, signed_duration
 
-COMPARED = (  # (figure, label, is a rate)
-    ("received", gettext_lazy("Received"), False),
-    ("closed", gettext_lazy("Closed"), False),
-    ("overdue_open", gettext_lazy("Overdue"), False),
-    ("response_rate", gettext_lazy("Response rate"), True),
-    ("resolution_rate", gettext_lazy("Resolution rate"), True),
-    ("satisfaction_rate", gettext_lazy("Satisfaction rate"), True),
-    ("on_time_rate", gettext_lazy("On-time closure rate"), True),
-    ("score", gettext_lazy("Composite score"), True),
+COUNT, RATE, DURATION = "count", "rate", "duration"
+COMPARED = (  # (figure, label, kind)
+    ("received", gettext_lazy("Received"), COUNT),
+    ("dispatched", gettext_lazy("Dispatched"), COUNT),
+    ("closed", gettext_lazy("Closed"), COUNT),
+    ("overdue_open", gettext_lazy("Overdue"), COUNT),
+    ("returned", gettext_lazy("Returned"), COUNT),
+    ("reopened", gettext_lazy("Reopened"), COUNT),
+    ("excluded", gettext_lazy("Marked as unreasonable demand"), COUNT),
+    ("response_rate", gettext_lazy("Response rate"), RATE),
+    ("resolution_rate", gettext_lazy("Resolution rate"), RATE),
+    ("satisfaction_rate", gettext_lazy("Satisfaction rate"), RATE),
+    ("on_time_rate", gettext_lazy("On-time closure rate"), RATE),
+    ("handling_median_seconds", gettext_lazy("Handling time, median"), DURATION),
+    ("handling_p90_seconds", gettext_lazy("Handling time, p90"), DURATION),
+    ("score", gettext_lazy("Composite score"), RATE),
 )
 
 
@@ -36,19 +44,25 @@ def _row(rows: list[dict[str, Any]], code: str) -> dict[str, Any]:
 
 def _changes(now: dict[str, Any], before: dict[str, Any]) -> list[dict[str, Any]]:
     out = []
-    for name, label, is_rate in COMPARED:
+    for name, label, kind in COMPARED:
         value, previous = now.get(name), before.get(name)
         change = None if value is None or previous is None else value - previous
-        out.append(
-            {
-                "name": name,
-                "label": label,
-                "value": value,
-                "previous": previous,
-                "change": change,
-                "rate": is_rate,
-            }
-        )
+        item = {
+            "name": name,
+            "label": label,
+            "value": value,
+            "previous": previous,
+            "change": change,
+            "kind": kind,
+            "rate": kind == RATE,
+        }
+        if kind == DURATION:
+            item.update(
+                value_text=duration(value),
+                previous_text=duration(previous),
+                change_text=signed_duration(change),
+            )
+        out.append(item)
     return out
 
 
