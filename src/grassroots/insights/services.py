@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from grassroots.cases.enums import CaseEventType
 from grassroots.cases.models import Case, CaseEvent
 from grassroots.cases.permissions import SUPERVISING_ROLES, Scope
-from grassroots.cases.services._common import record as record_event
+from grassroots.cases.services import record_event
 from grassroots.core import audit, clock
 
 from .conf import fold_overlap

@@ -2,6 +2,7 @@
 and an audit entry; an illegal step raises `CaseError` and changes nothing."""
 
 from ._common import RESIDENT, ResidentActor
+from ._common import record as record_event  # for other apps' steps that keep the state
 from .attachments import attach_file
 from .categories import create_category
 from .closing import (
@@ -42,6 +43,7 @@ __all__ = [
     "dispatch_case",
     "follow_up_case",
     "merge_case",
+    "record_event",
     "reject_case",
     "reopen_case",
     "reply_case",
