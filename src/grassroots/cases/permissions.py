@@ -103,6 +103,15 @@ def visible_cases(user: Any) -> CaseQuerySet:
     )
 
 
+def cases_showing_resident(user: Any) -> CaseQuerySet:
+    """The visible cases whose resident the user may learn about (`shows_resident` as a
+    queryset): below the root's centre, no confidential case."""
+    cases = visible_cases(user)
+    if Scope.of(user).at_root(CENTRE_ROLES):
+        return cases
+    return cases.exclude(confidential=True)
+
+
 def is_owner(user: Any, case: Case) -> bool:
     """Whether a logged-in resident submitted this case."""
     return bool(

@@ -28,7 +28,7 @@ from grassroots.cases.enums import Channel, Priority
 from grassroots.cases.errors import CaseError, CaseErrorCode
 from grassroots.cases.masking import mask_name, mask_phone
 from grassroots.cases.models import Case, Category
-from grassroots.cases.permissions import CENTRE_ROLES, Scope, visible_cases
+from grassroots.cases.permissions import CENTRE_ROLES, Scope, cases_showing_resident, visible_cases
 from grassroots.core import clock
 from grassroots.geo import index as geo_index
 from grassroots.triage import reasons as r
@@ -79,11 +79,9 @@ def caller_cases(user: Any, raw: str) -> dict[str, Any]:
     number = normalise_phone(raw)
     if len(re.sub(r"\D", "", number)) < MIN_DIGITS:
         return {"searched": False}
-    qs = visible_cases(user)
-    if not Scope.of(user).at_root(CENTRE_ROLES):
-        qs = qs.exclude(confidential=True)  # a number must not lead to a confidential case
     qs = (
-        qs.filter(resident__phone__in=phone_variants(raw))
+        cases_showing_resident(user)  # a number must not lead to a confidential case
+        .filter(resident__phone__in=phone_variants(raw))
         .select_related("resident", "unit", "category")
         .order_by("-received_at", "-id")
     )
